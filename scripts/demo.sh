@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set-up and main job on bundled sample data: builds mailcase, installs the free GeoIP
+# databases (npm, or the copies in ../shared/fixtures/geo when offline), generates a
+# sample organisation's exports with a business-email-compromise story, and runs
+# `mailcase investigate` on them. Prints where the report is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CASE_DIR="${1:-sample-case}"
+EVIDENCE_DIR="${EVIDENCE_DIR:-target/sample-evidence}"
+cargo build --release --locked -p mailcase-cli
+export MAILCASE="$PWD/${CARGO_TARGET_DIR:-target}/release/mailcase"
+GEOIP_DIR="${MAILCASE_GEOIP_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/mailcase/geoip}"
+scripts/setup-geoip.sh "$GEOIP_DIR"
+export MAILCASE_GEOIP_DIR="$GEOIP_DIR"
+"$MAILCASE" sample generate --out "$EVIDENCE_DIR" --seed 42
+"$MAILCASE" investigate --case "$CASE_DIR" --name "Exemple BEC" --org-domain hopital-exemple.fr "$EVIDENCE_DIR"
+echo
+echo "Open: $PWD/$CASE_DIR/reports/report.html"
