@@ -1,0 +1,976 @@
+//! Framing: from the bytes of a file to records (JSON text) with their positions.
+//!
+//! - encodings: UTF-8 with or without BOM, UTF-16 LE/BE (PowerShell exports) transcoded
+//!   while streaming; binary content is refused as a whole;
+//! - JSON lines, parsed in parallel in line-aligned chunks and emitted in file order;
+//! - JSON documents: an array, one object, concatenated objects, and the
+//!   `{"value": [...]}` (Graph) and `{"records": [...]}` (Azure Monitor) wrappers,
+//!   streamed element by element;
+//! - CSV, with the delimiter and day/month order found from the file itself.
+
+use std::cell::Cell;
+use std::collections::VecDeque;
+use std::error::Error;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::mpsc;
+
+use mailcase_model::{Event, EvidenceId, EvidenceRef};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::time::DateOrder;
+use crate::{Batch, Format, ReadSummary, RecordCtx, RecordWarning, SourceError};
+
+/// Longest record (line, CSV row or JSON element) read; longer ones are skipped with
+/// a warning, so that one hostile line cannot exhaust memory.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Size of the chunks JSON lines are cut into for parallel parsing.
+const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+/// Records per batch handed to the sink on the sequential paths.
+const BATCH_RECORDS: usize = 2048;
+/// Records read ahead in a CSV file to find its day/month order.
+const DATE_ORDER_PROBE: usize = 2000;
+
+/// Turns one record (JSON text) into an event.
+pub(crate) type ToEvent = fn(&str, &RecordCtx) -> Result<Event, String>;
+
+/// The sink the caller gives to [`crate::read_file`].
+pub(crate) type SinkError = Box<dyn Error + Send + Sync>;
+
+/// Text encoding of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    /// UTF-8 (or ASCII), BOM or not.
+    Utf8,
+    /// UTF-16 little-endian.
+    Utf16Le,
+    /// UTF-16 big-endian.
+    Utf16Be,
+}
+
+/// The encoding of a file from its first bytes and the length of its byte order mark;
+/// `Err` with the reason when the content is binary.
+pub(crate) fn detect_encoding(head: &[u8]) -> Result<(Encoding, usize), String> {
+    match head {
+        [0xEF, 0xBB, 0xBF, ..] => return Ok((Encoding::Utf8, 3)),
+        [0xFF, 0xFE, ..] => return Ok((Encoding::Utf16Le, 2)),
+        [0xFE, 0xFF, ..] => return Ok((Encoding::Utf16Be, 2)),
+        _ => {}
+    }
+    let probe = head.get(..head.len().min(64 * 1024)).unwrap_or(head);
+    let zeros_at = |parity: usize| probe.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let half = probe.len() / 2;
+    // UTF-16 text without BOM: ASCII characters leave every other byte zero.
+    if half >= 4 && zeros_at(1) * 10 >= half * 9 && zeros_at(0) == 0 {
+        return Ok((Encoding::Utf16Le, 0));
+    }
+    if half >= 4 && zeros_at(0) * 10 >= half * 9 && zeros_at(1) == 0 {
+        return Ok((Encoding::Utf16Be, 0));
+    }
+    if let Some(at) = memchr::memchr(0, probe) {
+        return Err(format!("binary content (NUL byte at offset {at}), not UTF-8 or UTF-16 text"));
+    }
+    Ok((Encoding::Utf8, 0))
+}
+
+/// The first bytes of a file as text, for sniffing; `None` when binary. A character
+/// cut at the end of `head` is replaced, not an error.
+pub(crate) fn decode_head(head: &[u8]) -> Option<(Encoding, String)> {
+    let (encoding, bom) = detect_encoding(head).ok()?;
+    let body = head.get(bom..).unwrap_or_default();
+    let text = match encoding {
+        Encoding::Utf8 => String::from_utf8_lossy(body).into_owned(),
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let units = body.chunks_exact(2).map(|p| match (encoding, p) {
+                (Encoding::Utf16Le, [a, b]) => u16::from_le_bytes([*a, *b]),
+                (_, [a, b]) => u16::from_be_bytes([*a, *b]),
+                _ => 0xFFFD,
+            });
+            char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect()
+        }
+    };
+    Some((encoding, text))
+}
+
+/// Transcodes a UTF-16 stream into UTF-8, a block at a time.
+struct Utf16Reader<R> {
+    inner: R,
+    big_endian: bool,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, big_endian: bool) -> Self {
+        Utf16Reader { inner, big_endian, raw: Vec::new(), out: Vec::new(), out_pos: 0, eof: false }
+    }
+
+    /// Decodes the next block of input into `out`.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.out.clear();
+        self.out_pos = 0;
+        while self.out.is_empty() && !self.eof {
+            let mut block = [0u8; 64 * 1024];
+            let n = self.inner.read(&mut block)?;
+            if n == 0 {
+                self.eof = true;
+            }
+            self.raw.extend_from_slice(block.get(..n).unwrap_or_default());
+            let mut units: Vec<u16> = self
+                .raw
+                .chunks_exact(2)
+                .map(|p| match p {
+                    [a, b] if self.big_endian => u16::from_be_bytes([*a, *b]),
+                    [a, b] => u16::from_le_bytes([*a, *b]),
+                    _ => 0xFFFD,
+                })
+                .collect();
+            let mut used = units.len() * 2;
+            // Keep a high surrogate cut at the block end for the next block.
+            if !self.eof && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
+                units.pop();
+                used -= 2;
+            }
+            if self.eof {
+                used = self.raw.len();
+            }
+            let mut utf8 = [0u8; 4];
+            for c in char::decode_utf16(units) {
+                let c = c.unwrap_or('\u{FFFD}');
+                self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+            }
+            self.raw.drain(..used.min(self.raw.len()));
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.out_pos >= self.out.len() {
+            self.refill()?;
+        }
+        let available = self.out.get(self.out_pos..).unwrap_or_default();
+        let n = available.len().min(buf.len());
+        buf.get_mut(..n).unwrap_or_default().copy_from_slice(available.get(..n).unwrap_or_default());
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+/// Counts the bytes read from the file, for progress reports.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Opens `path` as a UTF-8 stream (BOM removed, UTF-16 transcoded).
+fn open_text(path: &Path, count: Rc<Cell<u64>>) -> Result<Box<dyn Read>, SourceError> {
+    let io = |source| SourceError::Io { path: path.to_path_buf(), source };
+    let mut head = Vec::new();
+    File::open(path).map_err(io)?.take(64 * 1024).read_to_end(&mut head).map_err(io)?;
+    let (encoding, bom) = detect_encoding(&head)
+        .map_err(|reason| SourceError::Unreadable { path: path.to_path_buf(), reason })?;
+    let mut file = Counting { inner: File::open(path).map_err(io)?, count };
+    let mut skipped = vec![0u8; bom];
+    file.read_exact(&mut skipped).map_err(io)?;
+    Ok(match encoding {
+        Encoding::Utf8 => Box::new(file),
+        Encoding::Utf16Le => Box::new(Utf16Reader::new(file, false)),
+        Encoding::Utf16Be => Box::new(Utf16Reader::new(file, true)),
+    })
+}
+
+/// Gathers events and warnings into batches and hands them to the sink.
+struct Collector<F> {
+    sink: F,
+    to_event: ToEvent,
+    ctx: RecordCtx,
+    bytes: Rc<Cell<u64>>,
+    batch: Batch,
+    summary: ReadSummary,
+    failed: Option<SinkError>,
+}
+
+impl<F> Collector<F>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    fn ctx_at(&self, record: u64) -> RecordCtx {
+        RecordCtx { at: EvidenceRef { evidence: self.ctx.at.evidence, record }, ..self.ctx }
+    }
+
+    /// Parses one record; `false` when the sink failed and reading must stop.
+    fn record(&mut self, record: u64, json: &str) -> bool {
+        self.batch.records += 1;
+        match (self.to_event)(json, &self.ctx_at(record)) {
+            Ok(event) => self.batch.events.push(event),
+            Err(message) => self.batch.warnings.push(RecordWarning { record, message }),
+        }
+        self.maybe_flush()
+    }
+
+    fn warn(&mut self, record: u64, message: String) -> bool {
+        self.batch.warnings.push(RecordWarning { record, message });
+        self.maybe_flush()
+    }
+
+    fn maybe_flush(&mut self) -> bool {
+        if self.batch.records as usize >= BATCH_RECORDS {
+            return self.flush();
+        }
+        true
+    }
+
+    /// Hands a finished batch to the sink (also used by the parallel path).
+    fn emit(&mut self, mut batch: Batch) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        batch.bytes_read = self.bytes.get();
+        self.summary.records += batch.records;
+        self.summary.events += batch.events.len() as u64;
+        self.summary.warnings += batch.warnings.len() as u64;
+        if batch.records == 0 && batch.events.is_empty() && batch.warnings.is_empty() {
+            return true;
+        }
+        match (self.sink)(batch) {
+            Ok(()) => true,
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
+    fn flush(&mut self) -> bool {
+        let batch = std::mem::take(&mut self.batch);
+        self.emit(batch)
+    }
+
+    fn finish(mut self, path: &Path) -> Result<ReadSummary, SourceError> {
+        self.flush();
+        match self.failed {
+            Some(source) => Err(SourceError::Sink { path: path.to_path_buf(), source }),
+            None => Ok(self.summary),
+        }
+    }
+}
+
+/// Reads `path` as `format`, handing batches to `sink`.
+pub(crate) fn read<F>(
+    path: &Path,
+    format: Format,
+    evidence: EvidenceId,
+    to_event: ToEvent,
+    sink: F,
+) -> Result<ReadSummary, SourceError>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    let bytes = Rc::new(Cell::new(0));
+    let reader = open_text(path, bytes.clone())?;
+    let file_time = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(chrono::DateTime::<chrono::Utc>::from);
+    let ctx = RecordCtx { at: EvidenceRef { evidence, record: 0 }, date_order: DateOrder::default(), file_time };
+    let mut collector =
+        Collector { sink, to_event, ctx, bytes, batch: Batch::default(), summary: ReadSummary::default(), failed: None };
+    let mut reader = BufReader::with_capacity(1024 * 1024, reader);
+    let io = |source| SourceError::Io { path: path.to_path_buf(), source };
+    if format.is_csv() {
+        read_csv(&mut reader, format, &mut collector).map_err(io)?;
+    } else {
+        read_json(&mut reader, &mut collector).map_err(io)?;
+    }
+    collector.finish(path)
+}
+
+// ------------------------------------------------------------------------------------
+// JSON
+// ------------------------------------------------------------------------------------
+
+/// How a JSON file is laid out.
+#[derive(Debug, PartialEq, Eq)]
+enum JsonLayout {
+    /// One record per line.
+    Lines,
+    /// A top-level array.
+    Array,
+    /// An object holding the records under `value` or `records`.
+    Wrapper,
+    /// One or more objects, possibly over several lines.
+    Objects,
+    /// Nothing but whitespace.
+    Empty,
+}
+
+/// Finds the layout from the start of the file (skipping leading whitespace).
+fn json_layout<R: BufRead>(reader: &mut R) -> std::io::Result<JsonLayout> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(JsonLayout::Empty);
+        }
+        let ws = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        if ws == buf.len() {
+            reader.consume(ws);
+            continue;
+        }
+        // Keep leading blank lines so that line numbers stay right; just look past them.
+        let Some(rest) = buf.get(ws..) else { return Ok(JsonLayout::Empty) };
+        return Ok(match rest.first() {
+            Some(b'[') => JsonLayout::Array,
+            _ if looks_like_wrapper(rest) => JsonLayout::Wrapper,
+            _ => match memchr::memchr(b'\n', rest) {
+                Some(end) if is_complete_json(rest.get(..end).unwrap_or_default()) => JsonLayout::Lines,
+                None if is_complete_json(rest) => JsonLayout::Lines,
+                // A first line too long to see whole: records on one line each.
+                None => JsonLayout::Lines,
+                Some(_) => JsonLayout::Objects,
+            },
+        });
+    }
+}
+
+fn is_complete_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<IgnoredAny>(bytes).is_ok()
+}
+
+/// `{"@odata.context": "...", "value": [` or `{"records": [`: an object whose first
+/// array-valued key is `value` or `records`, before any nested object.
+fn looks_like_wrapper(start: &[u8]) -> bool {
+    let probe = start.get(..start.len().min(8192)).unwrap_or(start);
+    let text = String::from_utf8_lossy(probe);
+    if !text.starts_with('{') {
+        return false;
+    }
+    for key in ["\"value\"", "\"records\""] {
+        let Some(at) = text.find(key) else { continue };
+        let before = text.get(1..at).unwrap_or("");
+        let after = text.get(at + key.len()..).unwrap_or("").trim_start();
+        let opens_array = after.strip_prefix(':').is_some_and(|a| a.trim_start().starts_with('['));
+        if opens_array && !before.contains('{') && !before.contains('[') {
+            return true;
+        }
+    }
+    false
+}
+
+fn read_json<R, F>(reader: &mut R, collector: &mut Collector<F>) -> std::io::Result<()>
+where
+    R: BufRead,
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    match json_layout(reader)? {
+        JsonLayout::Empty => Ok(()),
+        JsonLayout::Lines => read_json_lines(reader, collector),
+        layout => {
+            read_json_document(reader, layout, collector);
+            Ok(())
+        }
+    }
+}
+
+/// Streams the elements of a JSON document to the collector.
+fn read_json_document<R, F>(reader: &mut R, layout: JsonLayout, collector: &mut Collector<F>)
+where
+    R: BufRead,
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    let mut state = Elements { collector, index: 0, stopped: false };
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let result = match layout {
+        JsonLayout::Array => serde::Deserializer::deserialize_seq(&mut de, SeqVisitor(&mut state)),
+        JsonLayout::Wrapper => serde::Deserializer::deserialize_map(&mut de, WrapperVisitor(&mut state)),
+        _ => {
+            for value in de.into_iter::<Box<RawValue>>() {
+                match value {
+                    Ok(raw) => {
+                        if !state.element(raw.get()) {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let at = state.index + 1;
+                        state.collector.warn(at, document_error(&e, at));
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+    };
+    if let Err(e) = result
+        && !state.stopped
+    {
+        let at = state.index + 1;
+        state.collector.warn(at, document_error(&e, at));
+    }
+}
+
+fn document_error(e: &serde_json::Error, at: u64) -> String {
+    if e.is_eof() {
+        format!("JSON document is truncated at element {at} (line {}); the elements before it were read", e.line())
+    } else {
+        format!("invalid JSON at element {at} (line {}, column {}): {e}; reading stopped there", e.line(), e.column())
+    }
+}
+
+/// The per-element state of a document being streamed.
+struct Elements<'c, F> {
+    collector: &'c mut Collector<F>,
+    index: u64,
+    stopped: bool,
+}
+
+impl<F> Elements<'_, F>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    /// One element; `false` when the sink failed.
+    fn element(&mut self, json: &str) -> bool {
+        self.index += 1;
+        let ok = if json.len() > MAX_RECORD_BYTES {
+            let msg = format!("element is {} bytes, over the {} MiB limit: skipped", json.len(), MAX_RECORD_BYTES >> 20);
+            self.collector.batch.records += 1;
+            self.collector.warn(self.index, msg)
+        } else {
+            self.collector.record(self.index, json)
+        };
+        self.stopped = !ok;
+        ok
+    }
+}
+
+/// Something that consumes the elements of a sequence.
+trait DeserializeSeedSeq<'de> {
+    fn visit<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error>;
+}
+
+struct SeqVisitor<S>(S);
+
+impl<'de, S: DeserializeSeedSeq<'de>> Visitor<'de> for SeqVisitor<S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of records")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.visit(seq)
+    }
+}
+
+impl<'de, F> DeserializeSeedSeq<'de> for &mut Elements<'_, F>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    fn visit<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            if !self.element(raw.get()) {
+                return Err(serde::de::Error::custom("sink failed"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de, F> DeserializeSeed<'de> for &mut Elements<'_, F>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(SeqVisitor(self))
+    }
+}
+
+/// Visits `{"value": [...]}` / `{"records": [...]}`, streaming the array.
+struct WrapperVisitor<'s, 'c, F>(&'s mut Elements<'c, F>);
+
+impl<'de, F> Visitor<'de> for WrapperVisitor<'_, '_, F>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object with a `value` or `records` array")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "value" || key == "records" {
+                map.next_value_seed(&mut *self.0)?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads JSON lines: chunks cut at line ends are parsed on all cores and emitted in
+/// file order, with only a few chunks in flight.
+fn read_json_lines<R, F>(reader: &mut R, collector: &mut Collector<F>) -> std::io::Result<()>
+where
+    R: BufRead,
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    let max_in_flight = rayon::current_num_threads() + 2;
+    let mut pending: VecDeque<mpsc::Receiver<Batch>> = VecDeque::new();
+    let mut chunks = LineChunks { reader, carry: Vec::new(), next_line: 1, eof: false };
+    let ctx = collector.ctx;
+    let to_event = collector.to_event;
+    while let Some(piece) = chunks.next_piece()? {
+        let (tx, rx) = mpsc::sync_channel(1);
+        match piece {
+            Piece::Chunk { bytes, first_line, last } => rayon::spawn(move || {
+                let batch = std::panic::catch_unwind(|| parse_lines(&bytes, first_line, last, &ctx, to_event))
+                    .unwrap_or_else(|_| internal_error(first_line));
+                let _ = tx.send(batch);
+            }),
+            Piece::TooLong { line, len } => {
+                let message = format!(
+                    "line is longer than the {} MiB limit ({len}+ bytes): skipped",
+                    MAX_RECORD_BYTES >> 20
+                );
+                let batch = Batch { records: 1, warnings: vec![RecordWarning { record: line, message }], ..Batch::default() };
+                let _ = tx.send(batch);
+            }
+        }
+        pending.push_back(rx);
+        while pending.len() >= max_in_flight {
+            if !emit_next(&mut pending, collector) {
+                return Ok(());
+            }
+        }
+    }
+    while !pending.is_empty() {
+        if !emit_next(&mut pending, collector) {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn internal_error(first_line: u64) -> Batch {
+    let message = "internal error while parsing this chunk of lines; they were skipped".to_string();
+    Batch { warnings: vec![RecordWarning { record: first_line, message }], ..Batch::default() }
+}
+
+fn emit_next<F>(pending: &mut VecDeque<mpsc::Receiver<Batch>>, collector: &mut Collector<F>) -> bool
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    let Some(rx) = pending.pop_front() else { return true };
+    let batch = rx.recv().unwrap_or_else(|_| internal_error(0));
+    collector.emit(batch)
+}
+
+/// A piece of a JSON lines file.
+enum Piece {
+    /// Whole lines starting at line `first_line`; `last` when it ends the file.
+    Chunk { bytes: Vec<u8>, first_line: u64, last: bool },
+    /// A line over [`MAX_RECORD_BYTES`], skipped.
+    TooLong { line: u64, len: usize },
+}
+
+/// Cuts a stream into line-aligned chunks.
+struct LineChunks<'r, R> {
+    reader: &'r mut R,
+    carry: Vec<u8>,
+    next_line: u64,
+    eof: bool,
+}
+
+impl<R: BufRead> LineChunks<'_, R> {
+    fn next_piece(&mut self) -> std::io::Result<Option<Piece>> {
+        if self.eof && self.carry.is_empty() {
+            return Ok(None);
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        loop {
+            let want = CHUNK_BYTES.saturating_sub(buf.len()).max(64 * 1024);
+            let n = (&mut *self.reader).take(want as u64).read_to_end(&mut buf)?;
+            if n == 0 {
+                self.eof = true;
+            }
+            let first_line = self.next_line;
+            if self.eof {
+                return Ok((!buf.is_empty()).then_some(Piece::Chunk { bytes: buf, first_line, last: true }));
+            }
+            if let Some(end) = memchr::memrchr(b'\n', &buf) {
+                self.carry = buf.split_off(end + 1);
+                self.next_line += memchr::memchr_iter(b'\n', &buf).count() as u64;
+                return Ok(Some(Piece::Chunk { bytes: buf, first_line, last: false }));
+            }
+            if buf.len() > MAX_RECORD_BYTES {
+                let len = buf.len() + self.skip_line()?;
+                self.next_line += 1;
+                return Ok(Some(Piece::TooLong { line: first_line, len }));
+            }
+        }
+    }
+
+    /// Discards the rest of the current line; returns how many bytes it skipped.
+    fn skip_line(&mut self) -> std::io::Result<usize> {
+        let mut skipped = 0;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                self.eof = true;
+                return Ok(skipped);
+            }
+            if let Some(end) = memchr::memchr(b'\n', buf) {
+                self.reader.consume(end + 1);
+                return Ok(skipped + end);
+            }
+            let n = buf.len();
+            self.reader.consume(n);
+            skipped += n;
+        }
+    }
+}
+
+/// Parses the lines of one chunk.
+fn parse_lines(bytes: &[u8], first_line: u64, last: bool, ctx: &RecordCtx, to_event: ToEvent) -> Batch {
+    let mut batch = Batch::default();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).map(|e| (e, true));
+    let tail = (last && bytes.last() != Some(&b'\n')).then_some((bytes.len(), false));
+    for ((end, terminated), at) in ends.chain(tail).zip(first_line..) {
+        let line = bytes.get(start..end).unwrap_or_default();
+        start = end + 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        batch.records += 1;
+        let result = match std::str::from_utf8(line) {
+            Err(e) => Err(format!("line is not valid UTF-8 (byte {})", e.valid_up_to())),
+            Ok(text) => {
+                let ctx = RecordCtx { at: EvidenceRef { evidence: ctx.at.evidence, record: at }, ..*ctx };
+                to_event(text, &ctx)
+            }
+        };
+        match result {
+            Ok(event) => batch.events.push(event),
+            Err(message) if !terminated => batch.warnings.push(RecordWarning {
+                record: at,
+                message: format!("last line is truncated or invalid (no line end): {message}"),
+            }),
+            Err(message) => batch.warnings.push(RecordWarning { record: at, message }),
+        }
+    }
+    batch
+}
+
+// ------------------------------------------------------------------------------------
+// CSV
+// ------------------------------------------------------------------------------------
+
+/// The delimiter a header line uses: the most frequent of `,` `;` tab outside quotes.
+pub(crate) fn csv_delimiter(header: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in header.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|i| (counts.get(*i).copied().unwrap_or(0), 3 - i)).unwrap_or(0);
+    [b',', b';', b'\t'].get(best).copied().unwrap_or(b',')
+}
+
+/// The column names of a header line, unquoted and trimmed.
+pub(crate) fn split_csv_header(header: &str, delimiter: u8) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(header.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a column holds dates whose day/month order matters.
+fn is_date_column(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("date") || lower.contains("received") || lower.contains("time")
+}
+
+/// The columns of a CSV file and how to turn a row into a record.
+struct CsvShape {
+    headers: Vec<String>,
+    /// The `AuditData` column of UAL exports.
+    audit_data: Option<usize>,
+    date_columns: Vec<usize>,
+}
+
+impl CsvShape {
+    fn new(raw_headers: &csv::ByteRecord, format: Format) -> Self {
+        let mut headers: Vec<String> = Vec::new();
+        for (i, h) in raw_headers.iter().enumerate() {
+            let name = String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string();
+            let mut name = if name.is_empty() { format!("column_{}", i + 1) } else { name };
+            // Duplicate names would make an object with duplicate keys.
+            if headers.contains(&name) {
+                name = format!("{name}_{}", i + 1);
+            }
+            headers.push(name);
+        }
+        let ual = matches!(format, Format::UalPurviewCsv | Format::UalLegacyCsv | Format::UalSearchCsv);
+        let audit_data = headers.iter().position(|h| h.eq_ignore_ascii_case("AuditData")).filter(|_| ual);
+        let date_columns = headers.iter().enumerate().filter(|(_, h)| is_date_column(h)).map(|(i, _)| i).collect();
+        CsvShape { headers, audit_data, date_columns }
+    }
+
+    fn date_order(&self, rows: &[(u64, csv::ByteRecord)]) -> DateOrder {
+        rows.iter()
+            .flat_map(|(_, row)| self.date_columns.iter().filter_map(|c| row.get(*c)))
+            .find_map(|cell| DateOrder::detect(&String::from_utf8_lossy(cell)))
+            .unwrap_or_default()
+    }
+
+    /// The record JSON of a row, and a warning about it if any.
+    fn record(&self, row: &csv::ByteRecord) -> Result<(String, Option<String>), String> {
+        if row.len() < self.headers.len() {
+            return Err(format!(
+                "row has {} fields where the header has {} (truncated row?): skipped",
+                row.len(),
+                self.headers.len()
+            ));
+        }
+        let mut note = None;
+        if let Some(cell) = self.audit_data.and_then(|i| row.get(i)) {
+            match std::str::from_utf8(cell) {
+                Ok(text) if serde_json::from_str::<&RawValue>(text).is_ok_and(|v| v.get().starts_with('{')) => {
+                    return Ok((text.trim().to_string(), None));
+                }
+                _ if cell.iter().all(u8::is_ascii_whitespace) => {}
+                _ => note = Some("AuditData is not a valid JSON object; the CSV columns are used".to_string()),
+            }
+        }
+        let mut json = String::with_capacity(row.as_slice().len() + 16 * self.headers.len());
+        json.push('{');
+        let mut lossy = false;
+        for (i, (name, cell)) in self.headers.iter().zip(row.iter()).enumerate() {
+            if i > 0 {
+                json.push(',');
+            }
+            let value = String::from_utf8_lossy(cell);
+            lossy |= matches!(value, std::borrow::Cow::Owned(_));
+            json.push_str(&serde_json::to_string(name).unwrap_or_default());
+            json.push(':');
+            json.push_str(&serde_json::to_string(&value).unwrap_or_default());
+        }
+        json.push('}');
+        if lossy {
+            note = Some("row is not valid UTF-8 (a legacy code page?); invalid bytes were replaced".to_string());
+        }
+        Ok((json, note))
+    }
+}
+
+fn read_csv<R, F>(reader: &mut R, format: Format, collector: &mut Collector<F>) -> std::io::Result<()>
+where
+    R: BufRead,
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    let mut line_offset = skip_type_line(reader)?;
+    let head = reader.fill_buf()?;
+    let first_line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
+    // With CRLF line ends the csv crate gives each row the line number before the
+    // previous row's `\n`: one less than the line where the row starts.
+    if first_line_end > 0 && head.get(first_line_end - 1) == Some(&b'\r') {
+        line_offset += 1;
+    }
+    let delimiter = csv_delimiter(&String::from_utf8_lossy(head.get(..first_line_end).unwrap_or_default()));
+    let mut csv = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(reader);
+    let headers = match csv.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            collector.warn(1 + line_offset, format!("unreadable CSV header: {e}"));
+            return Ok(());
+        }
+    };
+    let shape = CsvShape::new(&headers, format);
+    let mut probe = Vec::new();
+    let mut row = csv::ByteRecord::new();
+    let mut done = false;
+    while probe.len() < DATE_ORDER_PROBE && !done {
+        done = !next_row(&mut csv, &mut row, line_offset, collector, &mut probe)?;
+    }
+    collector.ctx.date_order = shape.date_order(&probe);
+    for (line, row) in &probe {
+        if !csv_record(&shape, *line, row, collector) {
+            return Ok(());
+        }
+    }
+    while !done {
+        let mut one = Vec::with_capacity(1);
+        done = !next_row(&mut csv, &mut row, line_offset, collector, &mut one)?;
+        if let Some((line, row)) = one.first()
+            && !csv_record(&shape, *line, row, collector)
+        {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Reads one row into `out`; `false` at the end of the file.
+fn next_row<R: Read, F>(
+    csv: &mut csv::Reader<R>,
+    row: &mut csv::ByteRecord,
+    line_offset: u64,
+    collector: &mut Collector<F>,
+    out: &mut Vec<(u64, csv::ByteRecord)>,
+) -> std::io::Result<bool>
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    match csv.read_byte_record(row) {
+        Ok(false) => Ok(false),
+        Ok(true) => {
+            let line = row.position().map_or(0, |p| p.line()) + line_offset;
+            out.push((line, row.clone()));
+            Ok(true)
+        }
+        Err(e) => {
+            let line = e.position().map_or(0, |p| p.line()) + line_offset;
+            match e.into_kind() {
+                csv::ErrorKind::Io(io) => Err(io),
+                other => Ok(collector.warn(line, format!("unreadable CSV row: {other:?}"))),
+            }
+        }
+    }
+}
+
+fn csv_record<F>(shape: &CsvShape, line: u64, row: &csv::ByteRecord, collector: &mut Collector<F>) -> bool
+where
+    F: FnMut(Batch) -> Result<(), SinkError>,
+{
+    if row.as_slice().len() > MAX_RECORD_BYTES {
+        collector.batch.records += 1;
+        let msg = format!("row is longer than the {} MiB limit: skipped", MAX_RECORD_BYTES >> 20);
+        return collector.warn(line, msg);
+    }
+    match shape.record(row) {
+        Ok((json, note)) => {
+            if let Some(note) = note
+                && !collector.warn(line, note)
+            {
+                return false;
+            }
+            collector.record(line, &json)
+        }
+        Err(message) => {
+            collector.batch.records += 1;
+            collector.warn(line, message)
+        }
+    }
+}
+
+/// Skips the `#TYPE ...` line `Export-Csv` writes first; returns the lines skipped.
+fn skip_type_line<R: BufRead>(reader: &mut R) -> std::io::Result<u64> {
+    let head = reader.fill_buf()?;
+    if !head.starts_with(b"#TYPE") {
+        return Ok(0);
+    }
+    let mut line = Vec::new();
+    reader.take(64 * 1024).read_until(b'\n', &mut line)?;
+    Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_encodings() {
+        assert_eq!(detect_encoding(b"\xEF\xBB\xBF{}"), Ok((Encoding::Utf8, 3)));
+        assert_eq!(detect_encoding(b"\xFF\xFE{\0}\0"), Ok((Encoding::Utf16Le, 2)));
+        assert_eq!(detect_encoding(b"\xFE\xFF\0{\0}"), Ok((Encoding::Utf16Be, 2)));
+        assert_eq!(detect_encoding(b"{\0\"\0a\0\"\0:\x001\0}\0"), Ok((Encoding::Utf16Le, 0)));
+        assert!(detect_encoding(b"PK\x03\x04\x00\x00\x08\x00garbage").is_err());
+        assert_eq!(detect_encoding(b"plain"), Ok((Encoding::Utf8, 0)));
+    }
+
+    #[test]
+    fn transcodes_utf16_across_blocks() {
+        let text = "é😀x".repeat(40_000);
+        let mut le = vec![];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut out = String::new();
+        Utf16Reader::new(&le[..], false).read_to_string(&mut out).unwrap();
+        assert_eq!(out, text);
+        // A lone trailing byte and a lone surrogate become replacement characters.
+        let mut bad = vec![0x3D, 0xD8, b'a', 0, 0x41];
+        bad.truncate(5);
+        let mut out = String::new();
+        Utf16Reader::new(&bad[..], false).read_to_string(&mut out).unwrap();
+        assert!(out.starts_with('\u{FFFD}'), "{out:?}");
+    }
+
+    #[test]
+    fn picks_the_csv_delimiter() {
+        assert_eq!(csv_delimiter("a,b,c"), b',');
+        assert_eq!(csv_delimiter("a;b;\"c,d,e\""), b';');
+        assert_eq!(csv_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(split_csv_header("\"Date (UTC)\", User ,x", b','), vec!["Date (UTC)", "User", "x"]);
+    }
+
+    #[test]
+    fn finds_the_json_layout() {
+        let layout = |s: &str| json_layout(&mut s.as_bytes()).unwrap();
+        assert_eq!(layout("  [ {} ]"), JsonLayout::Array);
+        assert_eq!(layout("{\"a\":1}\n{\"a\":2}\n"), JsonLayout::Lines);
+        assert_eq!(layout("{\"a\":1}"), JsonLayout::Lines);
+        assert_eq!(layout("{\n  \"a\": 1\n}\n"), JsonLayout::Objects);
+        assert_eq!(layout("{\"@odata.context\":\"x\",\"value\":[{\"a\":1}]}"), JsonLayout::Wrapper);
+        assert_eq!(layout("{\n \"records\": [\n {\"a\":1}]}"), JsonLayout::Wrapper);
+        assert_eq!(layout("{\"x\":{\"value\":[1]}}"), JsonLayout::Lines);
+        assert_eq!(layout(" \n "), JsonLayout::Empty);
+    }
+
+    #[test]
+    fn splits_lines_into_chunks_with_line_numbers() {
+        let text = "{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":3";
+        let mut reader = text.as_bytes();
+        let mut chunks = LineChunks { reader: &mut reader, carry: Vec::new(), next_line: 1, eof: false };
+        match chunks.next_piece().unwrap() {
+            Some(Piece::Chunk { bytes, first_line: 1, last: false }) => assert_eq!(bytes, b"{\"a\":1}\n\n{\"a\":2}\r\n"),
+            _ => panic!("expected the whole lines first"),
+        }
+        match chunks.next_piece().unwrap() {
+            Some(Piece::Chunk { bytes, first_line: 4, last: true }) => assert_eq!(bytes, b"{\"a\":3"),
+            _ => panic!("expected the unterminated tail"),
+        }
+        assert!(chunks.next_piece().unwrap().is_none());
+    }
+}

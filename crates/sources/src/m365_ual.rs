@@ -1,0 +1,788 @@
+//! Microsoft 365 Unified Audit Log records: Management Activity API JSON, Sentinel
+//! `OfficeActivity` rows, and the `AuditData` of Purview / `Search-UnifiedAuditLog` CSV
+//! exports (or their columns when `AuditData` is unusable).
+//!
+//! Records are read into a borrowing struct (only the fields we map); the nested parts
+//! (`Parameters`, `Folders`, `Item`...) stay raw until an operation needs them. Sentinel
+//! writes those nested parts as JSON *strings*, so [`nested`] accepts both forms.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use mailcase_model::{
+    Account, Action, AppConsent, DeleteKind, Event, ForwardingChange, InboxRule, MailAccess, MailDeleted,
+    MailSent, Outcome, Permission, PermissionScope, RawRecord, RuleChange, SendKind, SignIn, SourceKind,
+    parse_ip_port,
+};
+use serde::de::{DeserializeOwned, IgnoredAny, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use crate::RecordCtx;
+use crate::time::{DateOrder, parse_timestamp};
+
+/// Message ids kept per `MailItemsAccessed` event; the raw record keeps them all.
+const MAX_MESSAGE_IDS: usize = 1000;
+
+/// A scalar as text, whatever JSON type the exporter chose (`"2"`, `2`, `true`).
+#[derive(Debug, Default)]
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a scalar")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(if v { "True" } else { "False" })))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Text::default())
+            }
+            fn visit_none<E>(self) -> Result<Self::Value, E> {
+                Ok(Text::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Text::default())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Self::Value, A::Error> {
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Text::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The fields of a UAL record that we map. Aliases cover Sentinel's column names,
+/// the CSV columns, and pipelines that lower-case keys.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Record<'a> {
+    #[serde(borrow, rename = "CreationTime", alias = "creationtime")]
+    creation_time: Option<Text<'a>>,
+    #[serde(borrow, rename = "TimeGenerated", alias = "timegenerated")]
+    time_generated: Option<Text<'a>>,
+    #[serde(borrow, rename = "CreationDate", alias = "creationdate")]
+    creation_date: Option<Text<'a>>,
+    #[serde(borrow, rename = "Operation", alias = "operation", alias = "Operations", alias = "operations")]
+    operation: Option<Text<'a>>,
+    #[serde(borrow, rename = "RecordType", alias = "recordtype")]
+    record_type: Option<Text<'a>>,
+    #[serde(borrow, rename = "UserId", alias = "userid", alias = "UserIds", alias = "userids")]
+    user_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "MailboxOwnerUPN", alias = "mailboxownerupn")]
+    mailbox_owner: Option<Text<'a>>,
+    #[serde(borrow, rename = "ObjectId", alias = "objectid", alias = "OfficeObjectId")]
+    object_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "ClientIP", alias = "clientip")]
+    client_ip: Option<Text<'a>>,
+    #[serde(borrow, rename = "ClientIPAddress", alias = "clientipaddress", alias = "Client_IPAddress")]
+    client_ip_address: Option<Text<'a>>,
+    #[serde(borrow, rename = "ActorIpAddress", alias = "actoripaddress")]
+    actor_ip: Option<Text<'a>>,
+    #[serde(borrow, rename = "ClientInfoString", alias = "clientinfostring")]
+    client_info: Option<Text<'a>>,
+    #[serde(borrow, rename = "UserAgent", alias = "useragent")]
+    user_agent: Option<Text<'a>>,
+    #[serde(borrow, rename = "AppId", alias = "appid")]
+    app_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "ClientAppId", alias = "clientappid")]
+    client_app_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "ApplicationId", alias = "applicationid")]
+    application_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "SessionId", alias = "sessionid")]
+    session_id: Option<Text<'a>>,
+    #[serde(borrow, rename = "ResultStatus", alias = "resultstatus")]
+    result_status: Option<Text<'a>>,
+    #[serde(borrow, rename = "ErrorCode", alias = "errorcode")]
+    error_code: Option<Text<'a>>,
+    #[serde(borrow, rename = "LogonError", alias = "logonerror")]
+    logon_error: Option<Text<'a>>,
+    #[serde(borrow, rename = "OperationCount", alias = "operationcount")]
+    operation_count: Option<Text<'a>>,
+    #[serde(borrow, rename = "QueryText", alias = "querytext")]
+    query_text: Option<Text<'a>>,
+    #[serde(borrow, rename = "Parameters", alias = "parameters")]
+    parameters: Option<&'a RawValue>,
+    #[serde(borrow, rename = "OperationProperties", alias = "operationproperties")]
+    operation_properties: Option<&'a RawValue>,
+    #[serde(borrow, rename = "ExtendedProperties", alias = "extendedproperties")]
+    extended_properties: Option<&'a RawValue>,
+    #[serde(borrow, rename = "ModifiedProperties", alias = "modifiedproperties")]
+    modified_properties: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Target", alias = "target")]
+    target: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Folders", alias = "folders")]
+    folders: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Item", alias = "item")]
+    item: Option<&'a RawValue>,
+    #[serde(borrow, rename = "AffectedItems", alias = "affecteditems")]
+    affected_items: Option<&'a RawValue>,
+    #[serde(borrow, rename = "Folder", alias = "folder")]
+    folder: Option<&'a RawValue>,
+    #[serde(borrow, rename = "DestFolder", alias = "destfolder")]
+    dest_folder: Option<&'a RawValue>,
+    #[serde(borrow, rename = "AppAccessContext", alias = "appaccesscontext")]
+    app_access_context: Option<&'a RawValue>,
+}
+
+impl<'a> Record<'a> {
+    fn text(field: &'a Option<Text<'a>>) -> Option<&'a str> {
+        field.as_ref().map(|t| t.0.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// `{Name, Value}` pairs (`Parameters`, `ExtendedProperties`, `OperationProperties`).
+#[derive(Deserialize)]
+struct NameValue {
+    #[serde(rename = "Name", alias = "name")]
+    name: String,
+    #[serde(rename = "Value", alias = "value", default)]
+    value: Scalar,
+}
+
+/// An owned [`Text`]: cheaper than a `serde_json::Value` for `{Name, Value}` lists.
+#[derive(Default)]
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Text::deserialize(d).map(|t| Scalar(t.0.into_owned()))
+    }
+}
+
+/// `{Name, NewValue, OldValue}` of Entra records.
+#[derive(Deserialize)]
+struct Modified {
+    #[serde(rename = "Name", alias = "name")]
+    name: String,
+    #[serde(rename = "NewValue", alias = "newvalue", default)]
+    new_value: serde_json::Value,
+    #[serde(rename = "OldValue", alias = "oldvalue", default)]
+    old_value: serde_json::Value,
+}
+
+/// `{ID, Type}` of Entra records' `Target` and `Actor`.
+#[derive(Deserialize)]
+struct TypedId {
+    #[serde(rename = "ID", alias = "Id", alias = "id")]
+    id: String,
+    #[serde(rename = "Type", alias = "type", default)]
+    kind: serde_json::Value,
+}
+
+/// A nested part, written as JSON or (Sentinel) as a string holding JSON.
+fn nested<T: DeserializeOwned>(raw: Option<&RawValue>) -> Option<T> {
+    let text = raw?.get();
+    if text.starts_with('"') {
+        let inner: String = serde_json::from_str(text).ok()?;
+        serde_json::from_str(&inner).ok()
+    } else {
+        serde_json::from_str(text).ok()
+    }
+}
+
+fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Parameter list with case-insensitive lookup.
+struct Params(Vec<(String, String)>);
+
+impl Params {
+    fn from(raw: Option<&RawValue>) -> Self {
+        let list: Vec<NameValue> = nested(raw).unwrap_or_default();
+        Params(list.into_iter().map(|nv| (nv.name, nv.value.0)).collect())
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("$null"))
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1" || v.is_empty())
+    }
+}
+
+/// Splits a `;`-separated list, dropping quotes, `smtp:` prefixes and empties.
+fn list(value: &str) -> Vec<String> {
+    value.split(';').map(clean_address).filter(|s| !s.is_empty()).collect()
+}
+
+/// `"Name" [SMTP:a@b.c]` -> `a@b.c`; `smtp:a@b.c` -> `a@b.c`.
+fn clean_address(raw: &str) -> String {
+    let s = raw.trim().trim_matches('"').trim();
+    let s = match (s.find("[SMTP:").or_else(|| s.find("[smtp:")), s.rfind(']')) {
+        (Some(start), Some(end)) if end > start + 6 => s.get(start + 6..end).unwrap_or(s),
+        _ => s,
+    };
+    let s = s.strip_prefix("smtp:").or_else(|| s.strip_prefix("SMTP:")).unwrap_or(s);
+    s.trim().to_string()
+}
+
+/// Turns one UAL record into an event.
+pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
+    let rec: Record = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
+    let time = record_time(&rec, ctx.date_order)?;
+    let operation = Record::text(&rec.operation).ok_or("no Operation in the record")?.to_string();
+    let user_id = Record::text(&rec.user_id);
+    let params = Params::from(rec.parameters);
+    let mapped = map_action(&rec, &operation, &params);
+    let mut event =
+        Event::new(ctx.at, time, SourceKind::M365Ual, mapped.action, RawRecord(json.to_string()));
+    let account = mapped.account.or_else(|| Record::text(&rec.mailbox_owner).map(str::to_string));
+    let account = account.or_else(|| user_id.map(str::to_string)).and_then(|a| Account::new(&a));
+    event.actor = user_id
+        .filter(|u| account.as_ref().is_none_or(|a| !a.as_str().eq_ignore_ascii_case(u)))
+        .map(str::to_string);
+    event.account = account;
+    event.outcome = outcome(&rec, &operation);
+    fill_client(&rec, &mut event.client);
+    Ok(event)
+}
+
+fn record_time(rec: &Record, order: DateOrder) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let fields = [(&rec.creation_time, "CreationTime"), (&rec.time_generated, "TimeGenerated"), (&rec.creation_date, "CreationDate")];
+    for (field, name) in fields {
+        if let Some(text) = Record::text(field) {
+            return parse_timestamp(text, order).ok_or_else(|| format!("{name} is not a time: {:?}", clip(text)));
+        }
+    }
+    Err("no time in the record (CreationTime, TimeGenerated or CreationDate)".to_string())
+}
+
+/// At most 80 characters of attacker-controlled text, for messages.
+fn clip(s: &str) -> String {
+    s.chars().take(80).collect()
+}
+
+fn outcome(rec: &Record, operation: &str) -> Outcome {
+    let failure = || Outcome::Failure {
+        code: Record::text(&rec.error_code).or(Record::text(&rec.logon_error)).map(str::to_string),
+        reason: Record::text(&rec.logon_error).map(str::to_string),
+    };
+    if operation.eq_ignore_ascii_case("UserLoginFailed") {
+        return failure();
+    }
+    match Record::text(&rec.result_status).map(str::to_ascii_lowercase).as_deref() {
+        Some("succeeded" | "success" | "true" | "partiallysucceeded") => Outcome::Success,
+        Some("failed" | "failure" | "false") => failure(),
+        _ => Outcome::Unknown,
+    }
+}
+
+fn fill_client(rec: &Record, client: &mut mailcase_model::Client) {
+    let ips = [&rec.client_ip, &rec.client_ip_address, &rec.actor_ip];
+    if let Some((ip, port)) = ips.into_iter().filter_map(Record::text).find_map(parse_ip_port) {
+        client.ip = Some(ip);
+        client.port = port;
+    }
+    let ext = Params::from(rec.extended_properties);
+    client.user_agent = Record::text(&rec.client_info)
+        .or(ext.non_empty("UserAgent"))
+        .or(Record::text(&rec.user_agent))
+        .map(str::to_string);
+    // ClientAppId names the client software; AppId is often the resource (Graph).
+    client.app_id = [&rec.client_app_id, &rec.app_id, &rec.application_id]
+        .into_iter()
+        .find_map(Record::text)
+        .map(str::to_string);
+    client.protocol = Record::text(&rec.client_info).and_then(client_protocol);
+    #[derive(Deserialize)]
+    struct AccessContext {
+        #[serde(rename = "AADSessionId", default)]
+        aad_session_id: Option<String>,
+    }
+    client.session_id = Record::text(&rec.session_id).map(str::to_string).or_else(|| {
+        nested::<AccessContext>(rec.app_access_context).and_then(|c| c.aad_session_id).filter(|s| !s.is_empty())
+    });
+}
+
+/// `Client=OWA;Action=ViaProxy` -> `OWA`.
+fn client_protocol(info: &str) -> Option<String> {
+    let rest = info.strip_prefix("Client=")?;
+    let name = rest.split(';').next()?.trim();
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// The action, and the account it concerns when that is not the record's owner.
+struct Mapped {
+    action: Action,
+    account: Option<String>,
+}
+
+impl From<Action> for Mapped {
+    fn from(action: Action) -> Self {
+        Mapped { action, account: None }
+    }
+}
+
+fn map_action(rec: &Record, operation: &str, params: &Params) -> Mapped {
+    let op = operation.trim();
+    let lower = op.to_ascii_lowercase();
+    if let Some(m) = map_exchange_admin(rec, op, &lower, params) {
+        return m;
+    }
+    if let Some(m) = map_mailbox_activity(rec, &lower) {
+        return m.into();
+    }
+    if let Some(m) = map_directory(rec, &lower) {
+        return m;
+    }
+    Action::Other { operation: op.to_string() }.into()
+}
+
+/// Exchange cmdlets (`Parameters` list).
+fn map_exchange_admin(rec: &Record, op: &str, lower: &str, params: &Params) -> Option<Mapped> {
+    let identity = params.non_empty("Identity").map(str::to_string);
+    let target = identity.clone().or_else(|| Record::text(&rec.object_id).map(str::to_string));
+    let settings = || Action::MailboxSettings { operation: op.to_string(), parameters: params.0.clone() };
+    let audit = || Action::AuditConfigChanged { operation: op.to_string(), parameters: params.0.clone() };
+    let action = match lower {
+        "new-inboxrule" | "set-inboxrule" | "enable-inboxrule" | "disable-inboxrule" | "remove-inboxrule" => {
+            return Some(inbox_rule_cmdlet(rec, lower, params));
+        }
+        "updateinboxrules" => return Some(update_inbox_rules(rec).into()),
+        "set-mailbox" => {
+            if params.has("ForwardingSmtpAddress") || params.has("ForwardingAddress") {
+                let target_addr = params
+                    .non_empty("ForwardingSmtpAddress")
+                    .or(params.non_empty("ForwardingAddress"))
+                    .map(clean_address);
+                let keep_copy = params.get("DeliverToMailboxAndForward").map(|v| v.eq_ignore_ascii_case("true"));
+                Action::Forwarding(ForwardingChange { mailbox: target.clone(), target: target_addr, keep_copy })
+            } else if params.has("GrantSendOnBehalfTo") {
+                let grantee = params.non_empty("GrantSendOnBehalfTo").map(clean_address);
+                Action::Permission(Permission {
+                    granted: grantee.is_some(),
+                    mailbox: target.clone(),
+                    grantee,
+                    scope: PermissionScope::SendOnBehalf,
+                    rights: Vec::new(),
+                })
+            } else if params.0.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("audit")) {
+                audit()
+            } else {
+                settings()
+            }
+        }
+        "set-casmailbox" => settings(),
+        "set-adminauditlogconfig" | "set-mailboxauditbypassassociation" => audit(),
+        "set-organizationconfig" if params.has("AuditDisabled") => audit(),
+        "new-transportrule" | "set-transportrule" | "remove-transportrule" | "enable-transportrule"
+        | "disable-transportrule" => transport_rule(lower, params),
+        "add-mailboxpermission" | "remove-mailboxpermission" => {
+            permission(lower, target.clone(), params.non_empty("User"), PermissionScope::Mailbox, params)
+        }
+        "add-recipientpermission" | "remove-recipientpermission" => {
+            permission(lower, target.clone(), params.non_empty("Trustee"), PermissionScope::SendAs, params)
+        }
+        "add-mailboxfolderpermission" | "set-mailboxfolderpermission" | "remove-mailboxfolderpermission" => {
+            let (mailbox, folder) = match identity.as_deref().and_then(|i| i.split_once(':')) {
+                Some((m, f)) => (Some(m.to_string()), Some(f.to_string())),
+                None => (identity.clone(), None),
+            };
+            let action = permission(lower, mailbox.clone(), params.non_empty("User"), PermissionScope::Folder(folder), params);
+            return Some(Mapped { action, account: mailbox });
+        }
+        "new-mailboxexportrequest" => Action::Export { what: params.non_empty("Mailbox").or(params.non_empty("FilePath")).map(str::to_string) },
+        "new-compliancesearchaction" if !params.has("Purge") => {
+            Action::Export { what: params.non_empty("SearchName").map(str::to_string) }
+        }
+        _ => return None,
+    };
+    let account = if lower.contains("mailbox") || lower.contains("permission") { target } else { None };
+    Some(Mapped { action, account })
+}
+
+fn permission(lower: &str, mailbox: Option<String>, grantee: Option<&str>, scope: PermissionScope, params: &Params) -> Action {
+    let rights = params.get("AccessRights").map(|r| r.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+    Action::Permission(Permission {
+        granted: !lower.starts_with("remove-"),
+        mailbox,
+        grantee: grantee.map(clean_address),
+        scope,
+        rights: rights.unwrap_or_default(),
+    })
+}
+
+fn transport_rule(lower: &str, params: &Params) -> Action {
+    let change = if lower.starts_with("new-") {
+        RuleChange::Created
+    } else if lower.starts_with("remove-") {
+        RuleChange::Removed
+    } else if lower.starts_with("enable-") {
+        RuleChange::Enabled
+    } else if lower.starts_with("disable-") {
+        RuleChange::Disabled
+    } else {
+        RuleChange::Modified
+    };
+    let recipients = ["BlindCopyTo", "RedirectMessageTo", "CopyTo", "AddToRecipients"]
+        .iter()
+        .filter_map(|p| params.non_empty(p))
+        .flat_map(list)
+        .collect();
+    let name = params.non_empty("Name").or(params.non_empty("Identity")).map(str::to_string);
+    Action::TransportRule { change, name, recipients }
+}
+
+/// Parameters of `*-InboxRule` that are conditions.
+fn is_condition(name: &str) -> bool {
+    const NAMED: &[&str] = &[
+        "from", "sentto", "hasattachment", "messagetypematches", "withimportance", "withsensitivity",
+        "flaggedforaction", "fromsubscription", "hasclassification", "mynameintobox", "mynameinccbox",
+        "mynameintoorccbox", "mynamenotintobox", "sentonlytome", "receivedafterdate", "receivedbeforedate",
+        "withinsizerangeminimum", "withinsizerangemaximum",
+    ];
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with("containswords") || lower.starts_with("except") || NAMED.contains(&lower.as_str())
+}
+
+fn inbox_rule_cmdlet(rec: &Record, lower: &str, params: &Params) -> Mapped {
+    let change = match lower {
+        "new-inboxrule" => RuleChange::Created,
+        "enable-inboxrule" => RuleChange::Enabled,
+        "disable-inboxrule" => RuleChange::Disabled,
+        "remove-inboxrule" => RuleChange::Removed,
+        _ => RuleChange::Modified,
+    };
+    let mut rule = InboxRule::new(change);
+    let identity = params.non_empty("Identity");
+    // `Identity` is the rule, sometimes written `mailbox\rule`.
+    let (id_mailbox, id_rule) = match identity.and_then(|i| i.rsplit_once('\\')) {
+        Some((m, r)) => (Some(m), Some(r)),
+        None => (None, identity),
+    };
+    rule.name = params.non_empty("Name").or(id_rule).map(str::to_string);
+    rule.mailbox = params
+        .non_empty("Mailbox")
+        .or(id_mailbox)
+        .or(Record::text(&rec.mailbox_owner))
+        .or(Record::text(&rec.user_id))
+        .map(str::to_string);
+    rule.enabled = match change {
+        RuleChange::Enabled => Some(true),
+        RuleChange::Disabled => Some(false),
+        _ => params.get("Enabled").map(|v| !v.eq_ignore_ascii_case("false")),
+    };
+    rule.conditions = params
+        .0
+        .iter()
+        .filter(|(n, v)| is_condition(n) && !v.trim().is_empty())
+        .map(|(n, v)| (n.clone(), list(v)))
+        .collect();
+    rule.forward_to = params.get("ForwardTo").map(list).unwrap_or_default();
+    rule.forward_as_attachment_to = params.get("ForwardAsAttachmentTo").map(list).unwrap_or_default();
+    rule.redirect_to = params.get("RedirectTo").map(list).unwrap_or_default();
+    rule.move_to_folder = params.non_empty("MoveToFolder").map(str::to_string);
+    rule.copy_to_folder = params.non_empty("CopyToFolder").map(str::to_string);
+    rule.delete = params.flag("DeleteMessage") || params.flag("SoftDeleteMessage");
+    rule.mark_as_read = params.flag("MarkAsRead");
+    rule.stop_processing = params.flag("StopProcessingRules");
+    let account = rule.mailbox.clone();
+    Mapped { action: Action::InboxRule(rule), account }
+}
+
+/// Outlook's `UpdateInboxRules`: the rule is described in `OperationProperties`.
+fn update_inbox_rules(rec: &Record) -> Action {
+    let props = Params::from(rec.operation_properties);
+    let change = match props.get("RuleOperation").map(str::to_ascii_lowercase).as_deref() {
+        Some("addmailboxrule") => RuleChange::Created,
+        Some("removemailboxrule") => RuleChange::Removed,
+        _ => RuleChange::Modified,
+    };
+    let mut rule = InboxRule::new(change);
+    rule.name = props.non_empty("RuleName").map(str::to_string);
+    rule.mailbox = Record::text(&rec.mailbox_owner).map(str::to_string);
+    if let Some(condition) = props.non_empty("RuleCondition") {
+        rule.conditions.push(("RuleCondition".to_string(), vec![condition.to_string()]));
+    }
+    let actions = props.get("RuleActions").unwrap_or("");
+    let parsed: Option<serde_json::Value> = serde_json::from_str(actions).ok();
+    match parsed {
+        Some(serde_json::Value::Array(items)) => items.iter().for_each(|a| apply_rule_action(&mut rule, a)),
+        Some(item @ serde_json::Value::Object(_)) => apply_rule_action(&mut rule, &item),
+        _ => apply_rule_action_text(&mut rule, actions),
+    }
+    Action::InboxRule(rule)
+}
+
+/// One action of `RuleActions` (`{"ActionType":"MoveToFolderAction","Folder":...}`).
+fn apply_rule_action(rule: &mut InboxRule, action: &serde_json::Value) {
+    let kind = action.get("ActionType").or_else(|| action.get("Type")).map(value_text).unwrap_or_default();
+    let mut addresses = Vec::new();
+    collect_addresses(action, &mut addresses);
+    let folder = ["FolderName", "Folder", "FolderPath", "Path"]
+        .iter()
+        .find_map(|k| action.get(*k).map(value_text).filter(|s| !s.is_empty()));
+    apply_kind(rule, &kind, addresses, folder);
+}
+
+fn apply_rule_action_text(rule: &mut InboxRule, text: &str) {
+    for part in text.split([',', ';']) {
+        apply_kind(rule, part.trim(), Vec::new(), None);
+    }
+}
+
+fn apply_kind(rule: &mut InboxRule, kind: &str, addresses: Vec<String>, folder: Option<String>) {
+    let k = kind.to_ascii_lowercase();
+    if k.contains("forwardasattachment") {
+        rule.forward_as_attachment_to.extend(addresses);
+    } else if k.contains("redirect") {
+        rule.redirect_to.extend(addresses);
+    } else if k.contains("forward") {
+        rule.forward_to.extend(addresses);
+    } else if k.contains("delete") {
+        rule.delete = true;
+    } else if k.contains("markasread") || k.contains("markread") {
+        rule.mark_as_read = true;
+    } else if k.contains("stopprocessing") {
+        rule.stop_processing = true;
+    } else if k.contains("copy") {
+        rule.copy_to_folder = folder.or(rule.copy_to_folder.take());
+    } else if k.contains("move") {
+        rule.move_to_folder = folder.or(rule.move_to_folder.take());
+    }
+}
+
+/// Every string that looks like a mail address, anywhere in `v` (bounded depth).
+fn collect_addresses(v: &serde_json::Value, out: &mut Vec<String>) {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>, depth: u8) {
+        if depth > 8 || out.len() > 100 {
+            return;
+        }
+        match v {
+            serde_json::Value::String(s) if s.contains('@') && !s.contains(' ') => out.push(clean_address(s)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out, depth + 1)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| walk(x, out, depth + 1)),
+            _ => {}
+        }
+    }
+    walk(v, out, 0);
+}
+
+/// Mailbox audit records (what a user or delegate did with messages).
+fn map_mailbox_activity(rec: &Record, lower: &str) -> Option<Action> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Item {
+        #[serde(rename = "Subject")]
+        subject: Option<String>,
+        #[serde(rename = "InternetMessageId")]
+        internet_message_id: Option<String>,
+        #[serde(rename = "ParentFolder")]
+        parent_folder: Option<FolderRef>,
+    }
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct FolderRef {
+        #[serde(rename = "Path")]
+        path: Option<String>,
+        #[serde(rename = "MemberRights")]
+        member_rights: Option<String>,
+        #[serde(rename = "MemberUpn")]
+        member_upn: Option<String>,
+    }
+    let action = match lower {
+        "send" | "sendas" | "sendonbehalf" => {
+            let item: Item = nested(rec.item).unwrap_or_default();
+            let kind = match lower {
+                "sendas" => SendKind::SendAs,
+                "sendonbehalf" => SendKind::SendOnBehalf,
+                _ => SendKind::Send,
+            };
+            Action::MailSent(MailSent { kind, subject: item.subject, message_id: item.internet_message_id })
+        }
+        "mailitemsaccessed" => Action::MailAccessed(mail_access(rec)),
+        "softdelete" | "harddelete" | "movetodeleteditems" => {
+            let items: Vec<Item> = nested(rec.affected_items).unwrap_or_default();
+            let folder: Option<FolderRef> = nested(rec.folder);
+            let kind = match lower {
+                "softdelete" => DeleteKind::SoftDelete,
+                "harddelete" => DeleteKind::HardDelete,
+                _ => DeleteKind::MoveToDeletedItems,
+            };
+            Action::MailDeleted(MailDeleted {
+                kind,
+                count: (items.len() as u64).max(1),
+                folder: folder.and_then(|f| f.path),
+                subjects: items.into_iter().filter_map(|i| i.subject).collect(),
+            })
+        }
+        "move" => {
+            let items: Vec<IgnoredAny> = nested(rec.affected_items).unwrap_or_default();
+            let dest: Option<FolderRef> = nested(rec.dest_folder);
+            Action::MailMoved { to_folder: dest.and_then(|f| f.path), count: (items.len() as u64).max(1) }
+        }
+        "searchqueryinitiatedexchange" | "searchqueryinitiatedsharepoint" => {
+            Action::Search { query: Record::text(&rec.query_text).map(str::to_string) }
+        }
+        "addfolderpermissions" | "modifyfolderpermissions" | "removefolderpermissions" => {
+            let item: Item = nested(rec.item).unwrap_or_default();
+            let folder = item.parent_folder.unwrap_or_default();
+            Action::Permission(Permission {
+                granted: lower != "removefolderpermissions",
+                mailbox: Record::text(&rec.mailbox_owner).map(str::to_string),
+                grantee: folder.member_upn,
+                scope: PermissionScope::Folder(folder.path),
+                rights: folder
+                    .member_rights
+                    .map(|r| r.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+                    .unwrap_or_default(),
+            })
+        }
+        _ => return None,
+    };
+    Some(action)
+}
+
+fn mail_access(rec: &Record) -> MailAccess {
+    #[derive(Deserialize)]
+    struct Folder {
+        #[serde(rename = "Path", default)]
+        path: Option<String>,
+        #[serde(rename = "FolderItems", default)]
+        items: Vec<FolderItem>,
+    }
+    #[derive(Deserialize)]
+    struct FolderItem {
+        #[serde(rename = "InternetMessageId", default)]
+        internet_message_id: Option<String>,
+    }
+    let folders: Vec<Folder> = nested(rec.folders).unwrap_or_default();
+    let props = Params::from(rec.operation_properties);
+    let items: usize = folders.iter().map(|f| f.items.len()).sum();
+    let count = Record::text(&rec.operation_count).and_then(|c| c.parse().ok()).unwrap_or(items.max(1) as u64);
+    MailAccess {
+        count,
+        access_type: props.non_empty("MailAccessType").map(str::to_string),
+        folders: folders.iter().filter_map(|f| f.path.clone()).collect(),
+        message_ids: folders
+            .into_iter()
+            .flat_map(|f| f.items)
+            .filter_map(|i| i.internet_message_id)
+            .take(MAX_MESSAGE_IDS)
+            .collect(),
+    }
+}
+
+/// Entra (Azure AD) records in the UAL: sign-ins and directory changes.
+fn map_directory(rec: &Record, lower: &str) -> Option<Mapped> {
+    let modified: Vec<Modified> = nested(rec.modified_properties).unwrap_or_default();
+    let targets: Vec<TypedId> = nested(rec.target).unwrap_or_default();
+    let target_user = Record::text(&rec.object_id)
+        .filter(|o| o.contains('@'))
+        .map(str::to_string)
+        .or_else(|| targets.iter().find(|t| t.id.contains('@')).map(|t| t.id.clone()));
+    let with_target = |action: Action| Some(Mapped { action, account: target_user.clone() });
+    let new_value = |name: &str| modified.iter().find(|m| m.name.eq_ignore_ascii_case(name)).map(|m| value_text(&m.new_value));
+    match lower.trim_end() {
+        "userloggedin" | "userloginfailed" => {
+            let ext = Params::from(rec.extended_properties);
+            let sign_in = SignIn {
+                auth_protocol: ext.non_empty("RequestType").map(str::to_string),
+                resource: Record::text(&rec.object_id).map(str::to_string),
+                ..SignIn::default()
+            };
+            Some(Action::SignIn(sign_in).into())
+        }
+        "consent to application." | "add oauth2permissiongrant." | "add app role assignment grant to user." => {
+            let scopes = modified.iter().flat_map(|m| scopes_in(&value_text(&m.new_value))).collect();
+            let consent = AppConsent {
+                app_id: targets.iter().map(|t| t.id.as_str()).find(|id| is_guid(id)).map(str::to_string),
+                app_name: targets.iter().find(|t| value_text(&t.kind) == "1").map(|t| t.id.clone()),
+                scopes,
+                admin_consent: new_value("ConsentContext.IsAdminConsent").map(|v| v.eq_ignore_ascii_case("true")),
+            };
+            Some(Action::AppConsent(consent).into())
+        }
+        "add service principal credentials." | "update application – certificates and secrets management"
+        | "update application - certificates and secrets management" => {
+            let app = targets.iter().find(|t| value_text(&t.kind) == "1").map(|t| t.id.clone());
+            Some(Action::AppCredentialAdded { app: app.or_else(|| Record::text(&rec.object_id).map(str::to_string)) }.into())
+        }
+        "update user." => {
+            let mfa = modified.iter().find(|m| m.name.starts_with("StrongAuthentication"))?;
+            let count = |v: &serde_json::Value| value_text(v).matches("MethodType").count();
+            let added = count(&mfa.new_value) >= count(&mfa.old_value);
+            with_target(Action::MfaMethod { added, method: Some(mfa.name.clone()) })
+        }
+        "user registered security info" | "user registered all required security info"
+        | "admin registered security info" => with_target(Action::MfaMethod { added: true, method: None }),
+        "user deleted security info" | "admin deleted security info" => {
+            with_target(Action::MfaMethod { added: false, method: None })
+        }
+        "change user password." | "change password (self-service)" => with_target(Action::Password { reset: false }),
+        "reset user password." | "reset password (self-service)" | "set force change user password." => {
+            with_target(Action::Password { reset: true })
+        }
+        "add user." => with_target(Action::AccountCreated),
+        "delete user." | "disable account." => with_target(Action::AccountDisabled),
+        "enable account." | "restore user." => with_target(Action::AccountEnabled),
+        "add member to role." | "remove member from role." => {
+            let role = new_value("Role.DisplayName").map(|r| r.trim_matches('"').to_string()).filter(|r| !r.is_empty());
+            with_target(Action::RoleChanged { added: lower.starts_with("add"), role })
+        }
+        _ => None,
+    }
+}
+
+/// Scopes in an Entra modified property (`... Scope: Mail.Read offline_access, ...`).
+fn scopes_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("Scope:") {
+        let after = rest.get(at + 6..).unwrap_or("");
+        let end = after.find([',', ']']).unwrap_or(after.len());
+        for s in after.get(..end).unwrap_or("").split_whitespace() {
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
+            }
+        }
+        rest = after.get(end..).unwrap_or("");
+    }
+    out
+}
+
+fn is_guid(s: &str) -> bool {
+    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+#[cfg(test)]
+mod tests;
