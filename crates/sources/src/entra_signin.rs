@@ -17,7 +17,9 @@
 //! interrupts such as 50140 or 50074 are failures with their code: deciding whether a
 //! flow later completed is the detection's job.
 
-use mailcase_model::{Account, Action, Client, Event, Outcome, RawRecord, SignIn, SourceKind, parse_ip_port};
+use mailcase_model::{
+    Account, Action, Client, Event, Outcome, RawRecord, SignIn, SourceKind, parse_ip_port,
+};
 
 use crate::RecordCtx;
 
@@ -28,7 +30,16 @@ pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
     let top = fields::parse_object(json)?;
     let props = fields::get(&top, "properties").and_then(fields::nested_object);
     let rec = Layers::new(props.as_deref(), &top);
-    let time = rec.time(&["createdDateTime", "Date (UTC)", "Date", "TimeGenerated", "time"], ctx)?;
+    let time = rec.time(
+        &[
+            "createdDateTime",
+            "Date (UTC)",
+            "Date",
+            "TimeGenerated",
+            "time",
+        ],
+        ctx,
+    )?;
     let status = rec.get(&["status"]).and_then(fields::nested_object);
     let outcome = outcome(&rec, status.as_deref());
     let sign_in = SignIn {
@@ -40,9 +51,20 @@ pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
     };
     let client = client(&rec, sign_in.client_app.clone());
     let raw = RawRecord(json.to_owned());
-    let mut event = Event::new(ctx.at, time, SourceKind::EntraSignIn, Action::SignIn(sign_in), raw);
+    let mut event = Event::new(
+        ctx.at,
+        time,
+        SourceKind::EntraSignIn,
+        Action::SignIn(sign_in),
+        raw,
+    );
     event.account = rec
-        .text(&["userPrincipalName", "Username", "User principal name", "Sign-in identifier"])
+        .text(&[
+            "userPrincipalName",
+            "Username",
+            "User principal name",
+            "Sign-in identifier",
+        ])
         .and_then(|upn| Account::new(&upn));
     event.outcome = outcome;
     event.client = client;
@@ -64,7 +86,10 @@ fn outcome(rec: &Layers<'_>, status: Option<&Object>) -> Outcome {
     };
     match code.as_deref().map(str::trim) {
         Some("0") => Outcome::Success,
-        Some(c) if c.parse::<i64>().is_ok() => Outcome::Failure { code: code.clone(), reason },
+        Some(c) if c.parse::<i64>().is_ok() => Outcome::Failure {
+            code: code.clone(),
+            reason,
+        },
         // A non-numeric result type (`Success`, `Failure`) is a word, not a code.
         Some(other) => outcome_from_word(other, reason),
         None => match word {
@@ -85,7 +110,10 @@ fn outcome_from_word(word: &str, reason: Option<String>) -> Outcome {
 /// `isInteractive` when given; otherwise the log category or table says it
 /// (`SignInLogs` is the interactive one, the others are not).
 fn interactive(rec: &Layers<'_>) -> Option<bool> {
-    if let Some(flag) = rec.get(&["isInteractive", "Interactive"]).and_then(fields::boolish) {
+    if let Some(flag) = rec
+        .get(&["isInteractive", "Interactive"])
+        .and_then(fields::boolish)
+    {
         return Some(flag);
     }
     let category = rec.text(&["category", "Type"])?.to_ascii_lowercase();
@@ -109,7 +137,12 @@ fn mfa(rec: &Layers<'_>, status: Option<&Object>, outcome: &Outcome) -> Option<b
     // `singleFactorAuthentication` in JSON, `Single-factor authentication` in the portal.
     let requirement: Option<String> = rec
         .text(&["authenticationRequirement", "Authentication requirement"])
-        .map(|r| r.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase());
+        .map(|r| {
+            r.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        });
     match requirement.as_deref() {
         Some("singlefactorauthentication") => return Some(false),
         Some("multifactorauthentication") if *outcome == Outcome::Success => return Some(true),
@@ -119,7 +152,9 @@ fn mfa(rec: &Layers<'_>, status: Option<&Object>, outcome: &Outcome) -> Option<b
         .and_then(|s| fields::text_of(s, &["additionalDetails"]))
         .or_else(|| rec.text(&["Multifactor authentication result"]))?
         .to_ascii_lowercase();
-    let satisfied = ["satisfied", "completed", "successfully"].iter().any(|w| detail.contains(w));
+    let satisfied = ["satisfied", "completed", "successfully"]
+        .iter()
+        .any(|w| detail.contains(w));
     (detail.contains("mfa") && satisfied).then_some(true)
 }
 
@@ -263,7 +298,9 @@ pub(crate) mod fields {
     impl<'a> Layers<'a> {
         /// `inner` (when present) is searched before `outer`.
         pub(crate) fn new(inner: Option<&'a Object>, outer: &'a Object) -> Self {
-            Layers { layers: [inner, Some(outer)] }
+            Layers {
+                layers: [inner, Some(outer)],
+            }
         }
 
         /// The first of `keys` (in order of preference) present in any layer.
@@ -275,7 +312,10 @@ pub(crate) mod fields {
         /// The first of `keys` that has some text.
         pub(crate) fn text(&self, keys: &[&str]) -> Option<String> {
             keys.iter().find_map(|k| {
-                self.layers.iter().flatten().find_map(|layer| get(layer, k).and_then(text))
+                self.layers
+                    .iter()
+                    .flatten()
+                    .find_map(|layer| get(layer, k).and_then(text))
             })
         }
 
@@ -286,6 +326,71 @@ pub(crate) mod fields {
                 .text(keys)
                 .ok_or_else(|| format!("no time: none of {} is present", keys.join(", ")))?;
             timestamp(&raw, ctx).ok_or_else(|| format!("unreadable time {}", quote(&raw)))
+        }
+    }
+
+    /// Test inputs: `sample` (a JSON object) with each value in turn replaced by values
+    /// of other types and hostile shapes, so that parsers meet every type confusion.
+    #[cfg(test)]
+    pub(crate) fn mutations(sample: &str) -> Vec<String> {
+        let Ok(original) = serde_json::from_str::<Value>(sample) else {
+            return Vec::new();
+        };
+        let replacements = [
+            Value::Null,
+            Value::Bool(true),
+            serde_json::json!(-1),
+            serde_json::json!(1e300),
+            serde_json::json!(""),
+            serde_json::json!("\u{0}<>\\"),
+            serde_json::json!("[{\"a\": 1}]"),
+            serde_json::json!("{\"errorCode\": \"x\"}"),
+            serde_json::json!([]),
+            serde_json::json!([null, 1, {"x": []}]),
+            serde_json::json!({}),
+        ];
+        let mut paths = Vec::new();
+        collect_paths(&original, &mut Vec::new(), &mut paths);
+        let mut out = Vec::new();
+        for path in paths {
+            for replacement in &replacements {
+                let mut copy = original.clone();
+                if let Some(slot) = path.iter().try_fold(&mut copy, |v, step| match step {
+                    Step::Key(k) => v.get_mut(k.as_str()),
+                    Step::Index(i) => v.get_mut(*i),
+                }) {
+                    *slot = replacement.clone();
+                    out.push(copy.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[cfg(test)]
+    #[derive(Clone)]
+    enum Step {
+        Key(String),
+        Index(usize),
+    }
+
+    /// Adds every path below the root of `value` to `out`.
+    #[cfg(test)]
+    fn collect_paths(value: &Value, prefix: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+        let children: Vec<(Step, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Step::Index(i), v))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (step, child) in children {
+            prefix.push(step);
+            out.push(prefix.clone());
+            collect_paths(child, prefix, out);
+            prefix.pop();
         }
     }
 
@@ -323,7 +428,10 @@ pub(crate) mod fields {
         #[test]
         fn nested_json_in_strings() {
             let v = json!("{\"errorCode\": 0}");
-            assert_eq!(nested_object(&v).and_then(|o| text_of(&o, &["errorCode"])), Some("0".into()));
+            assert_eq!(
+                nested_object(&v).and_then(|o| text_of(&o, &["errorCode"])),
+                Some("0".into())
+            );
             assert!(nested_object(&json!("{broken")).is_none());
             assert_eq!(nested_array(&json!("[1, 2]")).map(|a| a.len()), Some(2));
             assert!(nested_array(&json!("Success")).is_none());
@@ -348,11 +456,20 @@ mod tests {
     use crate::time::DateOrder;
 
     fn ctx() -> RecordCtx {
-        RecordCtx { at: EvidenceRef { evidence: 1, record: 1 }, date_order: DateOrder::MonthFirst, file_time: None }
+        RecordCtx {
+            at: EvidenceRef {
+                evidence: 1,
+                record: 1,
+            },
+            date_order: DateOrder::MonthFirst,
+            file_time: None,
+        }
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
     }
 
     fn sign_in(event: &Event) -> &SignIn {
@@ -386,7 +503,10 @@ mod tests {
         let e = to_event(GRAPH, &ctx()).unwrap();
         assert_eq!(e.time, utc("2024-03-14T08:02:11Z"));
         assert_eq!(e.source, SourceKind::EntraSignIn);
-        assert_eq!(e.account.as_ref().map(Account::as_str), Some("debra.berger@contoso.fr"));
+        assert_eq!(
+            e.account.as_ref().map(Account::as_str),
+            Some("debra.berger@contoso.fr")
+        );
         assert_eq!(e.outcome, Outcome::Success);
         let s = sign_in(&e);
         assert_eq!(s.interactive, Some(true));
@@ -396,7 +516,10 @@ mod tests {
         assert_eq!(s.resource.as_deref(), Some("Office 365 Exchange Online"));
         assert_eq!(e.client.ip, "81.2.69.144".parse().ok());
         assert_eq!(e.client.user_agent.as_deref(), Some("axios/1.6.7"));
-        assert_eq!(e.client.app_id.as_deref(), Some("4765445b-32c6-49b0-83e6-1d93765276ca"));
+        assert_eq!(
+            e.client.app_id.as_deref(),
+            Some("4765445b-32c6-49b0-83e6-1d93765276ca")
+        );
         assert_eq!(e.client.app_name.as_deref(), Some("OfficeHome"));
         assert_eq!(e.client.session_id.as_deref(), Some("a1b2c3"));
         assert_eq!(e.client.device.as_deref(), Some("Linux"));
@@ -414,7 +537,10 @@ mod tests {
             let e = to_event(&json, &ctx()).unwrap();
             assert_eq!(
                 e.outcome,
-                Outcome::Failure { code: Some("50126".into()), reason: Some("Invalid username or password.".into()) }
+                Outcome::Failure {
+                    code: Some("50126".into()),
+                    reason: Some("Invalid username or password.".into())
+                }
             );
         }
     }
@@ -458,7 +584,10 @@ mod tests {
             "Operating System":"Windows","Authentication Protocol":"ropc"}"#;
         let e = to_event(json, &ctx()).unwrap();
         assert_eq!(e.time, utc("2023-09-20T04:05:03Z"));
-        assert_eq!(e.account.as_ref().map(Account::as_str), Some("jane@contoso.fr"));
+        assert_eq!(
+            e.account.as_ref().map(Account::as_str),
+            Some("jane@contoso.fr")
+        );
         assert_eq!(e.client.ip, "203.0.113.9".parse().ok());
         assert_eq!(e.client.port, Some(443));
         assert_eq!(e.client.session_id.as_deref(), Some("c-1"));
@@ -481,12 +610,17 @@ mod tests {
 
     #[test]
     fn portal_status_word_without_code() {
-        let ok = r#"{"Date (UTC)":"2023-09-20T04:05:03Z","Status":"Success","Sign-in error code":""}"#;
+        let ok =
+            r#"{"Date (UTC)":"2023-09-20T04:05:03Z","Status":"Success","Sign-in error code":""}"#;
         assert_eq!(to_event(ok, &ctx()).unwrap().outcome, Outcome::Success);
-        let bad = r#"{"Date (UTC)":"2023-09-20T04:05:03Z","Status":"Failure","Failure reason":"x"}"#;
+        let bad =
+            r#"{"Date (UTC)":"2023-09-20T04:05:03Z","Status":"Failure","Failure reason":"x"}"#;
         assert_eq!(
             to_event(bad, &ctx()).unwrap().outcome,
-            Outcome::Failure { code: None, reason: Some("x".into()) }
+            Outcome::Failure {
+                code: None,
+                reason: Some("x".into())
+            }
         );
         let none = r#"{"Date (UTC)":"2023-09-20T04:05:03Z"}"#;
         assert_eq!(to_event(none, &ctx()).unwrap().outcome, Outcome::Unknown);
@@ -505,9 +639,23 @@ mod tests {
 
     #[test]
     fn bad_records_are_errors_not_panics() {
-        for bad in ["", "[]", "42", "{", r#"{"userPrincipalName":"a@b.fr"}"#, r#"{"createdDateTime":"soon"}"#] {
+        for bad in [
+            "",
+            "[]",
+            "42",
+            "{",
+            r#"{"userPrincipalName":"a@b.fr"}"#,
+            r#"{"createdDateTime":"soon"}"#,
+        ] {
             assert!(to_event(bad, &ctx()).is_err(), "{bad}");
         }
+        // Nesting past serde_json's depth limit is an error, not a stack overflow.
+        let deep = format!(
+            "{{\"createdDateTime\":\"2024-03-14T08:02:11Z\",\"status\":{}0{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(to_event(&deep, &ctx()).is_err());
         let err = to_event(r#"{"createdDateTime":"soon"}"#, &ctx()).unwrap_err();
         assert!(err.contains("\"soon\""), "{err}");
     }
@@ -516,15 +664,23 @@ mod tests {
     fn category_tells_interactive_when_flag_missing() {
         let json = r#"{"time":"2024-03-14T08:02:11Z","category":"NonInteractiveUserSignInLogs",
             "properties":{"userPrincipalName":"a@b.fr"}}"#;
-        assert_eq!(sign_in(&to_event(json, &ctx()).unwrap()).interactive, Some(false));
+        assert_eq!(
+            sign_in(&to_event(json, &ctx()).unwrap()).interactive,
+            Some(false)
+        );
     }
 
     fn shared_fixture(rel: &str) -> Option<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(rel);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures")
+            .join(rel);
         match std::fs::read_to_string(&path) {
             Ok(text) => Some(text),
             Err(_) => {
-                eprintln!("skipped: {} is absent (Elastic License data is read, never copied)", path.display());
+                eprintln!(
+                    "skipped: {} is absent (Elastic License data is read, never copied)",
+                    path.display()
+                );
                 None
             }
         }
@@ -532,7 +688,9 @@ mod tests {
 
     #[test]
     fn elastic_azure_monitor_fixture() {
-        let Some(text) = shared_fixture("elastic_integrations/azure_signinlogs/test-signinlogs-raw.log") else {
+        let Some(text) =
+            shared_fixture("elastic_integrations/azure_signinlogs/test-signinlogs-raw.log")
+        else {
             return;
         };
         let events: Vec<Event> = text
@@ -544,7 +702,10 @@ mod tests {
         assert_eq!(events.len(), 5);
         let first = &events[0];
         assert_eq!(first.time, utc("2019-10-18T09:45:48.0729893Z"));
-        assert_eq!(first.account.as_ref().map(Account::as_str), Some("test@elastic.co"));
+        assert_eq!(
+            first.account.as_ref().map(Account::as_str),
+            Some("test@elastic.co")
+        );
         assert_eq!(first.outcome.code(), Some("50140"));
         assert_eq!(first.client.ip, "81.2.69.144".parse().ok());
         assert_eq!(first.client.device.as_deref(), Some("MacOs"));
@@ -554,13 +715,20 @@ mod tests {
 
     #[test]
     fn panther_fixture_events() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/panther/entra_signin.jsonl");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/panther/entra_signin.jsonl");
         let text = std::fs::read_to_string(&path).unwrap();
         let mut legacy_success = 0;
-        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+        {
             let e = to_event(line, &ctx()).unwrap_or_else(|err| panic!("line {}: {err}", n + 1));
             let s = sign_in(&e);
-            if s.client_app.as_deref() == Some("Authenticated SMTP") && e.outcome == Outcome::Success {
+            if s.client_app.as_deref() == Some("Authenticated SMTP")
+                && e.outcome == Outcome::Success
+            {
                 legacy_success += 1;
                 assert_eq!(e.client.user_agent.as_deref(), Some("BAV2ROPC"));
                 assert_eq!(s.mfa, Some(false));
@@ -569,22 +737,29 @@ mod tests {
         assert!(legacy_success >= 1);
     }
 
-
     #[test]
-    fn truncated_and_mangled_records_never_panic() {
+    fn truncated_and_retyped_records_never_panic() {
         let sample: String = GRAPH.to_owned();
         for (cut, _) in sample.char_indices() {
             let _ = to_event(&sample[..cut], &ctx());
-            let mangled = sample[..cut].replace('"', "").replace(':', "\":[{}],\"");
-            let _ = to_event(&mangled, &ctx());
+        }
+        let variants = crate::entra_signin::fields::mutations(&sample);
+        assert!(variants.len() > 50, "{}", variants.len());
+        for variant in variants {
+            let _ = to_event(&variant, &ctx());
         }
     }
+
     #[test]
     fn value_type_check() {
         // Untouched raw text even for odd but valid JSON.
-        let json = "{\"createdDateTime\":\"2024-03-14T08:02:11Z\",\"userAgent\":\"<script>\\u0000\"}";
+        let json =
+            "{\"createdDateTime\":\"2024-03-14T08:02:11Z\",\"userAgent\":\"<script>\\u0000\"}";
         let e = to_event(json, &ctx()).unwrap();
         assert_eq!(e.client.user_agent.as_deref(), Some("<script>\u{0}"));
-        assert!(matches!(serde_json::from_str::<Value>(e.raw.as_str()), Ok(Value::Object(_))));
+        assert!(matches!(
+            serde_json::from_str::<Value>(e.raw.as_str()),
+            Ok(Value::Object(_))
+        ));
     }
 }

@@ -56,19 +56,34 @@ const ADDRESS_CONDITIONS: &[&str] = &["From", "SentTo"];
 pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
     let rec = fields::parse_object(json)?;
     let time = match fields::text_of(&rec, &["WhenChanged", "WhenChangedUTC"]) {
-        Some(raw) => fields::timestamp(&raw, ctx).ok_or_else(|| format!("unreadable WhenChanged {}", fields::quote(&raw)))?,
-        None => ctx.file_time.ok_or("no time: the rule has no WhenChanged and the export file's time is unknown")?,
+        Some(raw) => fields::timestamp(&raw, ctx)
+            .ok_or_else(|| format!("unreadable WhenChanged {}", fields::quote(&raw)))?,
+        None => ctx
+            .file_time
+            .ok_or("no time: the rule has no WhenChanged and the export file's time is unknown")?,
     };
     let rule = read_rule(&rec);
     let account = rule.mailbox.as_deref().and_then(Account::new);
-    let mut event = Event::new(ctx.at, time, SourceKind::InboxRules, Action::InboxRule(rule), RawRecord(json.to_owned()));
+    let mut event = Event::new(
+        ctx.at,
+        time,
+        SourceKind::InboxRules,
+        Action::InboxRule(rule),
+        RawRecord(json.to_owned()),
+    );
     event.account = account;
     Ok(event)
 }
 
 fn read_rule(rec: &Object) -> InboxRule {
     let flag = |key: &str| fields::get(rec, key).and_then(fields::boolish);
-    let addresses = |key: &str| values(rec, key).iter().map(|v| address(v)).filter(|a| !a.is_empty()).collect();
+    let addresses = |key: &str| {
+        values(rec, key)
+            .iter()
+            .map(|v| address(v))
+            .filter(|a| !a.is_empty())
+            .collect()
+    };
     let mut rule = InboxRule::new(RuleChange::Listed);
     rule.name = fields::text_of(rec, &["Name"]);
     rule.mailbox = mailbox(rec);
@@ -93,7 +108,11 @@ fn mailbox(rec: &Object) -> Option<String> {
         .and_then(|id| id.rsplit_once('\\').map(|(mailbox, _)| mailbox.to_owned()))
         .filter(|m| !m.trim().is_empty());
     let is_address = |s: &Option<String>| s.as_deref().is_some_and(|s| s.contains('@'));
-    if !is_address(&owner) && is_address(&from_identity) { from_identity } else { owner.or(from_identity) }
+    if !is_address(&owner) && is_address(&from_identity) {
+        from_identity
+    } else {
+        owner.or(from_identity)
+    }
 }
 
 /// The conditions, then the exceptions (`ExceptIf...`), that are set: non-empty
@@ -103,7 +122,9 @@ fn conditions(rec: &Object) -> Vec<(String, Vec<String>)> {
     for prefix in ["", "ExceptIf"] {
         for base in CONDITIONS {
             let name = format!("{prefix}{base}");
-            let Some(value) = fields::get(rec, &name) else { continue };
+            let Some(value) = fields::get(rec, &name) else {
+                continue;
+            };
             if fields::boolish(value) == Some(false) {
                 continue;
             }
@@ -124,7 +145,11 @@ fn conditions(rec: &Object) -> Vec<(String, Vec<String>)> {
 /// and semicolons outside quotes and brackets.
 fn values(rec: &Object, key: &str) -> Vec<String> {
     match fields::get(rec, key) {
-        Some(Value::Array(items)) => items.iter().filter_map(item_text).flat_map(|s| split_list(&s)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(item_text)
+            .flat_map(|s| split_list(&s))
+            .collect(),
         Some(Value::String(s)) => split_list(s),
         Some(other) => fields::text(other).into_iter().collect(),
         None => Vec::new(),
@@ -134,7 +159,16 @@ fn values(rec: &Object, key: &str) -> Vec<String> {
 /// An array element: a scalar, or an object naming an address.
 fn item_text(item: &Value) -> Option<String> {
     match item {
-        Value::Object(obj) => fields::text_of(obj, &["Address", "PrimarySmtpAddress", "SmtpAddress", "EmailAddress", "Name"]),
+        Value::Object(obj) => fields::text_of(
+            obj,
+            &[
+                "Address",
+                "PrimarySmtpAddress",
+                "SmtpAddress",
+                "EmailAddress",
+                "Name",
+            ],
+        ),
         other => fields::text(other),
     }
 }
@@ -143,7 +177,9 @@ fn item_text(item: &Value) -> Option<String> {
 /// double quotes, `[...]` or `<...>` do not split (`"Doe, Jane" [SMTP:jane@x.fr]`).
 pub(crate) fn split_list(cell: &str) -> Vec<String> {
     let trimmed = cell.trim();
-    let inner = strip_wrapper(trimmed, '{', '}').or_else(|| strip_wrapper(trimmed, '[', ']')).unwrap_or(trimmed);
+    let inner = strip_wrapper(trimmed, '{', '}')
+        .or_else(|| strip_wrapper(trimmed, '[', ']'))
+        .unwrap_or(trimmed);
     let mut items = Vec::new();
     let mut current = String::new();
     let (mut quoted, mut depth) = (false, 0u32);
@@ -161,7 +197,11 @@ pub(crate) fn split_list(cell: &str) -> Vec<String> {
         current.push(c);
     }
     items.push(current);
-    items.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// `inner` when `text` is `open inner close` with no other `open` inside (so that
@@ -183,13 +223,21 @@ pub(crate) fn address(item: &str) -> String {
     if let (Some(open), Some(close)) = (text.rfind('<'), text.rfind('>'))
         && open < close
     {
-        return text.get(open + 1..close).unwrap_or_default().trim().to_owned();
+        return text
+            .get(open + 1..close)
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
     }
     if let (Some(open), Some(close)) = (text.rfind('['), text.rfind(']'))
         && open < close
     {
         let inner = text.get(open + 1..close).unwrap_or_default().trim();
-        return inner.split_once(':').filter(|(kind, _)| kind.eq_ignore_ascii_case("EX")).map_or(inner, |(_, rest)| rest).to_owned();
+        return inner
+            .split_once(':')
+            .filter(|(kind, _)| kind.eq_ignore_ascii_case("EX"))
+            .map_or(inner, |(_, rest)| rest)
+            .to_owned();
     }
     text.trim_matches('"').trim().to_owned()
 }
@@ -204,14 +252,19 @@ mod tests {
 
     fn ctx(file_time: Option<&str>) -> RecordCtx {
         RecordCtx {
-            at: EvidenceRef { evidence: 4, record: 3 },
+            at: EvidenceRef {
+                evidence: 4,
+                record: 3,
+            },
             date_order: DateOrder::MonthFirst,
             file_time: file_time.map(utc),
         }
     }
 
     fn utc(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
     }
 
     fn rule(e: &Event) -> &InboxRule {
@@ -235,13 +288,19 @@ mod tests {
         let e = to_event(CSV_ROW, &ctx(Some("2024-03-15T10:00:00Z"))).unwrap();
         assert_eq!(e.time, utc("2024-03-15T10:00:00Z"));
         assert_eq!(e.source, SourceKind::InboxRules);
-        assert_eq!(e.account.as_ref().map(Account::as_str), Some("jane@contoso.fr"));
+        assert_eq!(
+            e.account.as_ref().map(Account::as_str),
+            Some("jane@contoso.fr")
+        );
         let r = rule(&e);
         assert_eq!(r.change, RuleChange::Listed);
         assert_eq!(r.name.as_deref(), Some("."));
         assert_eq!(r.mailbox.as_deref(), Some("Jane@Contoso.fr"));
         assert_eq!(r.enabled, Some(true));
-        assert_eq!(r.forward_to, vec!["john@evil.example", "jane@partner.example"]);
+        assert_eq!(
+            r.forward_to,
+            vec!["john@evil.example", "jane@partner.example"]
+        );
         assert_eq!(r.forward_as_attachment_to, vec!["x@evil.example"]);
         assert!(r.redirect_to.is_empty());
         assert_eq!(r.move_to_folder.as_deref(), Some("RSS Subscriptions"));
@@ -249,23 +308,35 @@ mod tests {
         assert_eq!(
             r.conditions,
             vec![
-                ("SubjectContainsWords".to_owned(), vec!["facture".to_owned(), "virement".into(), "RIB".into()]),
-                ("BodyContainsWords".to_owned(), vec!["invoice".to_owned(), "payment".into()]),
-                ("ExceptIfFrom".to_owned(), vec!["boss@contoso.fr".to_owned()]),
+                (
+                    "SubjectContainsWords".to_owned(),
+                    vec!["facture".to_owned(), "virement".into(), "RIB".into()]
+                ),
+                (
+                    "BodyContainsWords".to_owned(),
+                    vec!["invoice".to_owned(), "payment".into()]
+                ),
+                (
+                    "ExceptIfFrom".to_owned(),
+                    vec!["boss@contoso.fr".to_owned()]
+                ),
             ]
         );
     }
 
-
     #[test]
-    fn truncated_and_mangled_records_never_panic() {
+    fn truncated_and_retyped_records_never_panic() {
         let sample: String = CSV_ROW.to_owned();
         for (cut, _) in sample.char_indices() {
             let _ = to_event(&sample[..cut], &ctx(Some("2024-03-15T10:00:00Z")));
-            let mangled = sample[..cut].replace('"', "").replace(':', "\":[{}],\"");
-            let _ = to_event(&mangled, &ctx(Some("2024-03-15T10:00:00Z")));
+        }
+        let variants = crate::entra_signin::fields::mutations(&sample);
+        assert!(variants.len() > 50, "{}", variants.len());
+        for variant in variants {
+            let _ = to_event(&variant, &ctx(Some("2024-03-15T10:00:00Z")));
         }
     }
+
     #[test]
     fn json_export_with_arrays_and_nulls() {
         let json = r#"{"Name":"Archive","Enabled":false,"ForwardTo":null,"RedirectTo":["\"Eve\" [SMTP:eve@evil.example]"],
@@ -273,14 +344,20 @@ mod tests {
             "MailboxOwnerId":"bob@contoso.fr","WhenChanged":"2024-02-01T09:30:00+01:00","MoveToFolder":null}"#;
         let e = to_event(json, &ctx(None)).unwrap();
         assert_eq!(e.time, utc("2024-02-01T08:30:00Z"));
-        assert_eq!(e.account.as_ref().map(Account::as_str), Some("bob@contoso.fr"));
+        assert_eq!(
+            e.account.as_ref().map(Account::as_str),
+            Some("bob@contoso.fr")
+        );
         let r = rule(&e);
         assert_eq!(r.enabled, Some(false));
         assert_eq!(r.redirect_to, vec!["eve@evil.example"]);
         assert!(r.forward_to.is_empty());
         assert!(r.delete);
         assert_eq!(r.move_to_folder, None);
-        assert_eq!(r.conditions[0], ("From".to_owned(), vec!["noreply@bank.example".to_owned()]));
+        assert_eq!(
+            r.conditions[0],
+            ("From".to_owned(), vec!["noreply@bank.example".to_owned()])
+        );
         assert_eq!(r.conditions[1].1, vec!["payment", "IBAN"]);
     }
 
@@ -295,7 +372,13 @@ mod tests {
     fn no_time_at_all_is_an_error() {
         let err = to_event(r#"{"Name":"x"}"#, &ctx(None)).unwrap_err();
         assert!(err.contains("WhenChanged"), "{err}");
-        assert!(to_event(r#"{"Name":"x","WhenChanged":"later"}"#, &ctx(Some("2024-03-15T10:00:00Z"))).is_err());
+        assert!(
+            to_event(
+                r#"{"Name":"x","WhenChanged":"later"}"#,
+                &ctx(Some("2024-03-15T10:00:00Z"))
+            )
+            .is_err()
+        );
         for bad in ["", "[]", "{"] {
             assert!(to_event(bad, &ctx(Some("2024-03-15T10:00:00Z"))).is_err());
         }
@@ -305,9 +388,15 @@ mod tests {
     fn mailbox_from_identity_or_owner() {
         let t = Some("2024-03-15T10:00:00Z");
         let owner_only = to_event(r#"{"MailboxOwnerId":"jdoe"}"#, &ctx(t)).unwrap();
-        assert_eq!(owner_only.account.as_ref().map(Account::as_str), Some("jdoe"));
+        assert_eq!(
+            owner_only.account.as_ref().map(Account::as_str),
+            Some("jdoe")
+        );
         let identity_only = to_event(r#"{"Identity":"Bob@X.fr\\Rule"}"#, &ctx(t)).unwrap();
-        assert_eq!(identity_only.account.as_ref().map(Account::as_str), Some("bob@x.fr"));
+        assert_eq!(
+            identity_only.account.as_ref().map(Account::as_str),
+            Some("bob@x.fr")
+        );
         let neither = to_event(r#"{"Identity":"no backslash"}"#, &ctx(t)).unwrap();
         assert_eq!(neither.account, None);
     }
@@ -324,11 +413,17 @@ mod tests {
         assert_eq!(split_list("{}"), Vec::<String>::new());
         assert_eq!(split_list("[a@x.fr]"), vec!["a@x.fr"]);
         assert_eq!(split_list("a;b, c"), vec!["a", "b", "c"]);
-        assert_eq!(split_list("\"unterminated, quote"), vec!["\"unterminated, quote"]);
+        assert_eq!(
+            split_list("\"unterminated, quote"),
+            vec!["\"unterminated, quote"]
+        );
         assert_eq!(split_list("[a] [b]"), vec!["[a] [b]"]);
         assert_eq!(address("Jane <jane@x.fr>"), "jane@x.fr");
         assert_eq!(address("\"J\" [SMTP:j@x.fr]"), "j@x.fr");
-        assert_eq!(address("[EX:/o=ExchangeLabs/cn=Recipients/cn=j]"), "/o=ExchangeLabs/cn=Recipients/cn=j");
+        assert_eq!(
+            address("[EX:/o=ExchangeLabs/cn=Recipients/cn=j]"),
+            "/o=ExchangeLabs/cn=Recipients/cn=j"
+        );
         assert_eq!(address("\"plain@x.fr\""), "plain@x.fr");
         assert_eq!(address("> odd <"), "> odd <");
         assert_eq!(address("SMTP:"), "");
