@@ -40,7 +40,12 @@ pub struct SignInGroup {
     pub failure: u64,
     /// Distinct accounts.
     pub accounts: u64,
+    /// The distinct accounts, sorted (the first [`MAX_GROUP_ACCOUNTS`]).
+    pub account_list: Vec<String>,
 }
+
+/// Accounts listed per sign-in group at most: a password spray touches hundreds.
+pub const MAX_GROUP_ACCOUNTS: usize = 50;
 
 /// Events per source kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -59,7 +64,8 @@ const ACCOUNTS_SQL: &str = "SELECT account, count(*), \
 
 const SIGNINS_SQL: &str = "SELECT {key}, {label}, \
     count(*) FILTER (WHERE outcome = 'success'), count(*) FILTER (WHERE outcome = 'failure'), \
-    count(DISTINCT account) FROM events WHERE action = 'sign_in' \
+    count(DISTINCT account), json_group_array(DISTINCT account) FILTER (WHERE account IS NOT NULL) \
+    FROM events WHERE action = 'sign_in' \
     GROUP BY {key} ORDER BY count(*) DESC, {key}";
 
 impl Case {
@@ -135,6 +141,13 @@ fn read_group(r: &Row<'_>) -> rusqlite::Result<SignInGroup> {
         success: count(r, 2)?,
         failure: count(r, 3)?,
         accounts: count(r, 4)?,
+        account_list: {
+            let list: String = r.get(5)?;
+            let mut list: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
+            list.sort();
+            list.truncate(MAX_GROUP_ACCOUNTS);
+            list
+        },
     })
 }
 

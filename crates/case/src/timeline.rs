@@ -48,13 +48,15 @@ pub struct TimelineRow {
     pub event_id: Option<i64>,
     /// The manual row's id when an analyst added it.
     pub manual_id: Option<i64>,
+    /// For events: the `Action` as JSON (the `details` column), to describe it.
+    pub details: Option<String>,
 }
 
 const TIMELINE_SQL: &str = "\
-    SELECT time, source, actor, account, action, comment, NULL AS ip, NULL AS event_id, id AS manual_id \
-    FROM timeline_manual \
+    SELECT time, source, actor, account, action, comment, NULL AS ip, NULL AS event_id, id AS manual_id, \
+    NULL AS details FROM timeline_manual \
     UNION ALL \
-    SELECT time, source, coalesce(actor, account), account, action, NULL, ip, id, NULL \
+    SELECT time, source, coalesce(actor, account), account, action, NULL, ip, id, NULL, details \
     FROM events WHERE notable = 1 \
     ORDER BY 1, 8, 9";
 
@@ -133,6 +135,7 @@ fn read_raw(r: &Row<'_>) -> rusqlite::Result<(String, TimelineRow)> {
         ip: r.get(6)?,
         event_id: r.get(7)?,
         manual_id: r.get(8)?,
+        details: r.get(9)?,
     };
     Ok((time, row))
 }
