@@ -1,0 +1,197 @@
+//! The import pipeline: register, sniff, parse (all cores), enrich, store (one writer).
+//!
+//! Parsing runs inside `mailcase_sources::read_file` on the rayon pool and hands over
+//! batches in file order; each batch is enriched in parallel, then sent through a
+//! bounded channel to the single thread that owns the SQLite writer. The channel's
+//! bound keeps memory flat: parsing waits when the writer is behind.
+//!
+//! Crash safety: an evidence file stays `importing` until all its events are stored,
+//! and event ids derive from (evidence, record), so a rerun after a kill re-reads the
+//! file and the store ignores the events it already has.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use crossbeam_channel::bounded;
+use rayon::prelude::*;
+
+use mailcase_case::{Case, ImportCounts, ParseWarning, Registration};
+use mailcase_enrich::Enricher;
+use mailcase_sources::{Batch, Format};
+
+/// Batches waiting for the writer at most.
+const CHANNEL_BOUND: usize = 4;
+/// Events per database transaction.
+const EVENTS_PER_COMMIT: usize = 20_000;
+
+/// What happened to one evidence file.
+#[derive(Debug)]
+pub enum FileOutcome {
+    /// Parsed and stored.
+    Imported { events: u64, records: u64, warnings: u64, format: Format },
+    /// Same SHA-256 as a file already imported: nothing done.
+    AlreadyImported,
+    /// Registered, but the format was not recognised.
+    Unrecognised,
+    /// Registered, parsing failed part-way (the error says why).
+    Failed(String),
+}
+
+/// One evidence file's result.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The path given by the user.
+    pub path: PathBuf,
+    /// Evidence id in the case.
+    pub evidence_id: i64,
+    /// SHA-256.
+    pub sha256: String,
+    /// What happened.
+    pub outcome: FileOutcome,
+}
+
+/// Every regular file under `paths` (directories walked recursively, sorted, hidden
+/// files skipped).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).with_context(|| p.display().to_string())?;
+        if meta.is_dir() {
+            walk(p, &mut files)?;
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
+        .filter_map(|e| e.ok())
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ty = entry.file_type().with_context(|| path.display().to_string())?;
+        if ty.is_dir() {
+            walk(&path, files)?;
+        } else if ty.is_file() {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Imports one file into the case.
+pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, quiet: bool) -> Result<FileReport> {
+    let registration = case.register_evidence(path, copy).with_context(|| path.display().to_string())?;
+    let (id, resume) = match registration {
+        Registration::New(id) => (id, false),
+        Registration::Resume(id) => (id, true),
+        Registration::AlreadyImported(id) => {
+            let sha256 = evidence_sha(case, id)?;
+            return Ok(FileReport { path: path.to_owned(), evidence_id: id, sha256, outcome: FileOutcome::AlreadyImported });
+        }
+    };
+    let shown = path.display().to_string();
+    if resume {
+        println!("{}", crate::output::terminal_safe(&t!("evidence-resume", file = shown.clone())));
+    }
+    let evidence = case.evidence(id)?;
+    let sha256 = evidence.sha256.clone();
+    let stored = case.evidence_file(&evidence);
+    let Some(format) = mailcase_sources::sniff_file(&stored).with_context(|| shown.clone())? else {
+        // Recorded as complete with no event: re-adding it is a no-op, and the
+        // registry shows it as unrecognised.
+        case.set_evidence_format(id, UNRECOGNISED)?;
+        case.finish_evidence(id, ImportCounts::default())?;
+        return Ok(FileReport { path: path.to_owned(), evidence_id: id, sha256, outcome: FileOutcome::Unrecognised });
+    };
+    case.set_evidence_format(id, format.id())?;
+    case.begin_import(id)?;
+    let outcome = match parse_and_store(case, id, &stored, format, enricher, &shown, quiet) {
+        Ok(o) => o,
+        Err(err) => {
+            case.fail_evidence(id)?;
+            FileOutcome::Failed(format!("{err:#}"))
+        }
+    };
+    Ok(FileReport { path: path.to_owned(), evidence_id: id, sha256, outcome })
+}
+
+/// The format recorded for files no parser recognised.
+pub const UNRECOGNISED: &str = "unrecognised";
+
+fn evidence_sha(case: &Case, id: i64) -> Result<String> {
+    Ok(case.evidence(id)?.sha256)
+}
+
+fn parse_and_store(
+    case: &Case,
+    id: i64,
+    stored: &Path,
+    format: Format,
+    enricher: &Enricher,
+    shown: &str,
+    quiet: bool,
+) -> Result<FileOutcome> {
+    let size = std::fs::metadata(stored).map(|m| m.len()).unwrap_or(0);
+    let bar = crate::progress::file_bar(size, shown, quiet);
+    let mut writer = case.event_writer(false)?;
+    let case_ref: &Case = case;
+    let (tx, rx) = bounded::<Vec<mailcase_model::Event>>(CHANNEL_BOUND);
+    let mut warning_error: Option<mailcase_case::CaseError> = None;
+    let mut records_seen = 0u64;
+    let (summary, written) = std::thread::scope(|scope| -> Result<_> {
+        let writer_thread = scope.spawn(move || -> Result<u64> {
+            let mut inserted = 0;
+            for events in rx {
+                inserted += writer.write(&events)?;
+            }
+            writer.finish()?;
+            Ok(inserted)
+        });
+        let mut pending: Vec<mailcase_model::Event> = Vec::new();
+        let summary = mailcase_sources::read_file(stored, format, id, |mut batch: Batch| {
+            batch.events.par_iter_mut().for_each(|e| enricher.enrich(e));
+            records_seen += batch.records;
+            if !batch.warnings.is_empty() && warning_error.is_none() {
+                let warnings: Vec<ParseWarning> = batch
+                    .warnings
+                    .into_iter()
+                    .map(|w| ParseWarning { record: Some(w.record), message: w.message })
+                    .collect();
+                // The case keeps the first warnings of a file and counts them all.
+                if let Err(e) = case_ref.add_warnings(id, &warnings) {
+                    warning_error = Some(e);
+                }
+            }
+            pending.append(&mut batch.events);
+            bar.set_position(batch.bytes_read);
+            bar.set_message(format!("{records_seen} records"));
+            if pending.len() >= EVENTS_PER_COMMIT {
+                tx.send(std::mem::take(&mut pending)).map_err(|_| "the database writer stopped")?;
+            }
+            Ok(())
+        });
+        if !pending.is_empty() {
+            let _ = tx.send(pending);
+        }
+        drop(tx);
+        // The writer's own error explains a sink failure: report it first.
+        let written = writer_thread.join().map_err(|_| anyhow::anyhow!("database writer panicked"))??;
+        let summary = summary.with_context(|| shown.to_owned())?;
+        Ok((summary, written))
+    })?;
+    bar.finish_and_clear();
+    if let Some(e) = warning_error {
+        return Err(e.into());
+    }
+    let _ = written;
+    case.finish_evidence(id, ImportCounts { records: summary.records, events: summary.events })?;
+    Ok(FileOutcome::Imported { events: summary.events, records: summary.records, warnings: summary.warnings, format })
+}
