@@ -13,6 +13,9 @@ GEOIP_DIR="${MAILCASE_GEOIP_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/mailcase/g
 scripts/setup-geoip.sh "$GEOIP_DIR"
 export MAILCASE_GEOIP_DIR="$GEOIP_DIR"
 "$MAILCASE" sample generate --out "$EVIDENCE_DIR" --seed 42
-"$MAILCASE" investigate --case "$CASE_DIR" --name "Exemple BEC" --org-domain hopital-exemple.fr "$EVIDENCE_DIR"
+# The ground truth stays out of the case: an analyst does not have it.
+mapfile -t EXPORTS < <(find "$EVIDENCE_DIR" -maxdepth 1 -type f ! -name ground-truth.json | sort)
+"$MAILCASE" investigate --case "$CASE_DIR" --name "Exemple BEC" --org-domain hopital-exemple.fr "${EXPORTS[@]}"
 echo
-echo "Open: $PWD/$CASE_DIR/reports/report.html"
+case "$CASE_DIR" in /*) ;; *) CASE_DIR="$PWD/$CASE_DIR" ;; esac
+echo "Open: $CASE_DIR/reports/report.html"

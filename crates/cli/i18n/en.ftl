@@ -116,3 +116,4 @@ problem-broken-link = does not follow the previous entry (broken chain)
 problem-unreadable = unreadable ({ $reason })
 format-unrecognised = not recognised
 case-required = a case directory is needed: --case DIR (or MAILCASE_CASE)
+geoip-import-summary = { $countries } country database(s); ASN table: { $v4 } IPv4 and { $v6 } IPv6 ranges ({ $skipped } rows skipped)

@@ -123,3 +123,4 @@ problem-broken-link = ne suit pas l’entrée précédente (chaîne rompue)
 problem-unreadable = illisible ({ $reason })
 format-unrecognised = non reconnu
 case-required = il faut un dossier : --case DOSSIER (ou MAILCASE_CASE)
+geoip-import-summary = { $countries } base(s) de pays ; table des AS : { $v4 } plages IPv4 et { $v6 } plages IPv6 ({ $skipped } lignes ignorées)

@@ -22,7 +22,19 @@ fn import(a: GeoipImportArgs) -> Result<ExitCode> {
     let summary = mailcase_enrich::ip_location_db::import(&a.src, &a.out)
         .with_context(|| t!("geoip-import-failed", dir = a.src.display().to_string()))?;
     println!("{}", t!("geoip-imported", dir = a.out.display().to_string()));
-    println!("{summary:?}");
+    println!(
+        "{}",
+        t!(
+            "geoip-import-summary",
+            countries = summary.country_databases.len(),
+            v4 = summary.ipv4_ranges,
+            v6 = summary.ipv6_ranges,
+            skipped = summary.skipped_rows
+        )
+    );
+    for e in &summary.row_errors {
+        eprintln!("{}", crate::output::terminal_safe(e));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
