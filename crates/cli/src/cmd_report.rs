@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<ExitCode> {
 pub fn write(case: &Case, _geoip_dir: Option<&Path>, enricher: &Enricher) -> Result<Vec<PathBuf>> {
     let data = assemble(case, enricher)?;
     let dir = case.reports_dir();
-    Ok(mailcase_report::write_reports(&data, &dir).with_context(|| dir.display().to_string())?)
+    mailcase_report::write_reports(&data, &dir).with_context(|| dir.display().to_string())
 }
 
 fn assemble(case: &Case, enricher: &Enricher) -> Result<ReportData> {

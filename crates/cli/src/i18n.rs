@@ -19,14 +19,6 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `fr` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
     /// From a code such as `fr`, `fr_FR.UTF-8`, `en-GB`.
     pub fn from_code(code: &str) -> Option<Lang> {
         let lower = code.trim().to_ascii_lowercase();

@@ -21,6 +21,8 @@ use mailcase_sources::{Batch, Format};
 
 /// Batches waiting for the writer at most.
 const CHANNEL_BOUND: usize = 4;
+/// File size from which the indexes are rebuilt after the load instead of maintained.
+const BULK_THRESHOLD: u64 = 64 << 20;
 /// Events per database transaction.
 const EVENTS_PER_COMMIT: usize = 20_000;
 
@@ -28,7 +30,7 @@ const EVENTS_PER_COMMIT: usize = 20_000;
 #[derive(Debug)]
 pub enum FileOutcome {
     /// Parsed and stored.
-    Imported { events: u64, records: u64, warnings: u64, format: Format },
+    Imported { events: u64, warnings: u64, format: Format },
     /// Same SHA-256 as a file already imported: nothing done.
     AlreadyImported,
     /// Registered, but the format was not recognised.
@@ -141,8 +143,9 @@ fn parse_and_store(
 ) -> Result<FileOutcome> {
     let size = std::fs::metadata(stored).map(|m| m.len()).unwrap_or(0);
     let bar = crate::progress::file_bar(size, shown, quiet);
-    let mut writer = case.event_writer(false)?;
-    let case_ref: &Case = case;
+    // Dropping the indexes and rebuilding them once is faster than maintaining them
+    // row by row, but only pays off for a large file.
+    let mut writer = case.event_writer(size >= BULK_THRESHOLD)?;
     let (tx, rx) = bounded::<Vec<mailcase_model::Event>>(CHANNEL_BOUND);
     let mut warning_error: Option<mailcase_case::CaseError> = None;
     let mut records_seen = 0u64;
@@ -166,7 +169,7 @@ fn parse_and_store(
                     .map(|w| ParseWarning { record: Some(w.record), message: w.message })
                     .collect();
                 // The case keeps the first warnings of a file and counts them all.
-                if let Err(e) = case_ref.add_warnings(id, &warnings) {
+                if let Err(e) = case.add_warnings(id, &warnings) {
                     warning_error = Some(e);
                 }
             }
@@ -193,5 +196,5 @@ fn parse_and_store(
     }
     let _ = written;
     case.finish_evidence(id, ImportCounts { records: summary.records, events: summary.events })?;
-    Ok(FileOutcome::Imported { events: summary.events, records: summary.records, warnings: summary.warnings, format })
+    Ok(FileOutcome::Imported { events: summary.events, warnings: summary.warnings, format })
 }
