@@ -90,6 +90,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Imports one file into the case.
 pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, quiet: bool) -> Result<FileReport> {
+    let org_domains = case.settings().org_domains.clone();
     let registration = case.register_evidence(path, copy).with_context(|| path.display().to_string())?;
     let (id, resume) = match registration {
         Registration::New(id) => (id, false),
@@ -115,7 +116,7 @@ pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, qu
     };
     case.set_evidence_format(id, format.id())?;
     case.begin_import(id)?;
-    let outcome = match parse_and_store(case, id, &stored, format, enricher, &shown, quiet) {
+    let outcome = match parse_and_store(case, id, &stored, format, enricher, &org_domains, &shown, quiet) {
         Ok(o) => o,
         Err(err) => {
             case.fail_evidence(id)?;
@@ -138,6 +139,7 @@ fn parse_and_store(
     stored: &Path,
     format: Format,
     enricher: &Enricher,
+    org_domains: &[String],
     shown: &str,
     quiet: bool,
 ) -> Result<FileOutcome> {
@@ -160,7 +162,10 @@ fn parse_and_store(
         });
         let mut pending: Vec<mailcase_model::Event> = Vec::new();
         let summary = mailcase_sources::read_file(stored, format, id, |mut batch: Batch| {
-            batch.events.par_iter_mut().for_each(|e| enricher.enrich(e));
+            batch.events.par_iter_mut().for_each(|e| {
+                enricher.enrich(e);
+                attribute_inbound_trace(e, org_domains);
+            });
             records_seen += batch.records;
             if !batch.warnings.is_empty() && warning_error.is_none() {
                 let warnings: Vec<ParseWarning> = batch
@@ -197,4 +202,50 @@ fn parse_and_store(
     let _ = written;
     case.finish_evidence(id, ImportCounts { records: summary.records, events: summary.events })?;
     Ok(FileOutcome::Imported { events: summary.events, warnings: summary.warnings, format })
+}
+
+/// A message trace line is about the organisation's mailbox: the recipient of mail
+/// coming from outside, the sender otherwise. Exports without a direction column leave
+/// that to us, and only the case knows the organisation's domains.
+fn attribute_inbound_trace(event: &mut mailcase_model::Event, org_domains: &[String]) {
+    let mailcase_model::Action::MessageTrace(trace) = &event.action else { return };
+    let is_org = |addr: &Option<String>| {
+        addr.as_deref()
+            .and_then(|a| a.rsplit_once('@'))
+            .is_some_and(|(_, d)| org_domains.iter().any(|o| d.eq_ignore_ascii_case(o)))
+    };
+    if !is_org(&trace.sender) && is_org(&trace.recipient) {
+        event.account = trace.recipient.as_deref().and_then(mailcase_model::Account::new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mailcase_model::{Action, Event, EvidenceRef, MessageTrace, RawRecord, SourceKind};
+
+    fn trace(sender: &str, recipient: &str) -> Event {
+        let action = Action::MessageTrace(MessageTrace {
+            sender: Some(sender.into()),
+            recipient: Some(recipient.into()),
+            ..Default::default()
+        });
+        let mut e = Event::new(EvidenceRef { evidence: 1, record: 1 }, chrono::Utc::now(), SourceKind::ExoMessageTrace, action, RawRecord("{}".into()));
+        e.account = mailcase_model::Account::new(sender);
+        e
+    }
+
+    #[test]
+    fn inbound_mail_belongs_to_the_recipient() {
+        let org = vec!["hopital-exemple.fr".to_owned()];
+        let mut inbound = trace("phish@evil.example", "Marie@Hopital-Exemple.fr");
+        attribute_inbound_trace(&mut inbound, &org);
+        assert_eq!(inbound.account.unwrap().as_str(), "marie@hopital-exemple.fr");
+        let mut outbound = trace("marie@hopital-exemple.fr", "partner@clinic.example");
+        attribute_inbound_trace(&mut outbound, &org);
+        assert_eq!(outbound.account.unwrap().as_str(), "marie@hopital-exemple.fr");
+        let mut unknown = trace("a@x.example", "b@y.example");
+        attribute_inbound_trace(&mut unknown, &[]);
+        assert_eq!(unknown.account.unwrap().as_str(), "a@x.example");
+    }
 }
