@@ -84,6 +84,9 @@ pub enum CaseError {
     /// No journal entry has this sequence number.
     #[error("journal entry {0} does not exist")]
     UnknownEntry(i64),
+    /// No finding has this id (findings are replaced by each detection run).
+    #[error("finding {0} does not exist")]
+    UnknownFinding(i64),
     /// The journal entry is already struck.
     #[error("journal entry {seq} is already struck by entry {by}")]
     AlreadyStruck {

@@ -124,6 +124,25 @@ pub(crate) fn read_event_row(r: &Row<'_>) -> rusqlite::Result<EventRow> {
 }
 
 impl EventFilter {
+    /// The whole SELECT of [`EVENT_COLUMNS`] (time order, then id, with the limit
+    /// and offset) and its parameters.
+    pub(crate) fn select_sql(&self) -> (String, Vec<Value>) {
+        let (clause, mut values) = self.to_sql();
+        let limit = self
+            .limit
+            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+        values.push(Value::Integer(limit));
+        values.push(Value::Integer(
+            i64::try_from(self.offset).unwrap_or(i64::MAX),
+        ));
+        let n = values.len();
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events{clause} ORDER BY time, id LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        );
+        (sql, values)
+    }
+
     /// The WHERE clause and its parameters.
     fn to_sql(&self) -> (String, Vec<Value>) {
         let mut terms = Vec::new();
@@ -178,19 +197,7 @@ impl Case {
     where
         F: FnMut(EventRow) -> Result<()>,
     {
-        let (clause, mut values) = filter.to_sql();
-        let limit = filter
-            .limit
-            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
-        values.push(Value::Integer(limit));
-        values.push(Value::Integer(
-            i64::try_from(filter.offset).unwrap_or(i64::MAX),
-        ));
-        let n = values.len();
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events{clause} ORDER BY time, id LIMIT ?{} OFFSET ?{n}",
-            n - 1
-        );
+        let (sql, values) = filter.select_sql();
         let path = self.db_path();
         let mut stmt = self.conn().prepare(&sql).at(path)?;
         let rows = stmt

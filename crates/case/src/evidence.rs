@@ -457,7 +457,15 @@ fn hash_and_copy(mut source: File, path: &Path, copy_to: Option<&Path>) -> Resul
         return stream(&mut source, path, None, Path::new(""));
     };
     let mut out = File::create_new(copy_to).at(copy_to)?;
-    let result = stream(&mut source, path, Some(&mut out), copy_to);
+    let modified = source.metadata().and_then(|m| m.modified()).ok();
+    let result = stream(&mut source, path, Some(&mut out), copy_to).and_then(|hashed| {
+        // Snapshot exports carry their export time only as the file's modification
+        // time: the copy keeps it (when the system gives one).
+        if let Some(time) = modified {
+            out.set_modified(time).at(copy_to)?;
+        }
+        Ok(hashed)
+    });
     if result.is_err() {
         let _ = fs::remove_file(copy_to);
     }
@@ -607,6 +615,24 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().starts_with(".partial"))
             .collect();
         assert!(leftovers.is_empty(), "temporary copies are removed");
+    }
+
+    #[test]
+    fn the_copy_keeps_the_original_modification_time() {
+        let (dir, case) = new_case();
+        let path = dir.path().join("snapshot.csv");
+        fs::write(&path, b"Identity,Name\n").unwrap();
+        let exported =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_695_182_703);
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(exported)
+            .unwrap();
+        let id = case.register_evidence(&path, true).unwrap().id();
+        let stored = case.evidence_file(&case.evidence(id).unwrap());
+        assert_eq!(fs::metadata(&stored).unwrap().modified().unwrap(), exported);
     }
 
     #[test]

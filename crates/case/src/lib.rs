@@ -8,8 +8,11 @@
 //! database newer than the binary is refused, never downgraded.
 //!
 //! Tables: `evidence` and `parse_warnings` ([`evidence`] module), `events` (columns
-//! documented on [`EventRow`]), `journal` (the append-only incident log, [`journal`]
-//! module) and `timeline_manual` ([`timeline`] module).
+//! documented on [`EventRow`]; read back as model events by [`model_events`]),
+//! `journal` (the append-only incident log, [`journal`] module), `timeline_manual`
+//! ([`timeline`] module), and what detection concludes: `detection_runs`, `findings`,
+//! `finding_events`, `verdicts` and `indicators` ([`findings`] and [`finding_query`]
+//! modules; each run replaces the previous one's results in one transaction).
 //!
 //! # Crash safety and resume
 //! Every change is a transaction, so a kill at any point leaves the database as it was
@@ -35,7 +38,10 @@ mod error;
 pub mod event_query;
 pub mod events;
 pub mod evidence;
+pub mod finding_query;
+pub mod findings;
 pub mod journal;
+pub mod model_events;
 mod settings;
 pub mod sql_query;
 pub mod stats;
@@ -52,7 +58,13 @@ pub use evidence::{
     Evidence, EvidenceStatus, ImportCounts, MAX_WARNINGS_PER_FILE, ParseWarning, Registration,
     sanitise_file_name,
 };
+pub use finding_query::{
+    DetectionRun, FINDING_EVENT_IDS_LOADED, FindingFilter, StoredFinding, StoredIndicator,
+    StoredVerdict,
+};
+pub use findings::{DetectionResults, RunId};
 pub use journal::{Entry, EntryKind, JournalProblem, Link, NewEntry, VerifyReport};
+pub use model_events::SkippedRows;
 pub use settings::{CaseSettings, Language};
 pub use sql_query::QueryResult;
 pub use stats::{AccountSummary, SignInGroup, SourceCount};

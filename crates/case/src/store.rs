@@ -19,7 +19,10 @@ pub const EVIDENCE_DIR: &str = "evidence";
 pub const REPORTS_DIR: &str = "reports";
 
 /// The migrations, oldest first; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/001_init.sql"),
+    include_str!("schema/002_findings.sql"),
+];
 
 /// The schema version this build writes (`PRAGMA user_version`).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -294,6 +297,46 @@ mod tests {
         }
         let case = Case::open_or_create(dir.path(), CaseSettings::new("other")).unwrap();
         assert_eq!(case.settings().name, "Case 1");
+    }
+
+    #[test]
+    fn a_version_1_case_upgrades_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join(EVIDENCE_DIR)).unwrap();
+        let db = dir.path().join(DATABASE_FILE);
+        let conn = open_connection(&db, true).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO timeline_manual (time, action, recorded_at) VALUES ('2023-09-20T04:00:00.000Z', 'kept', 'x')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let mut old = settings();
+        old.schema_version = 1;
+        old.store(&dir.path().join(SETTINGS_FILE)).unwrap();
+
+        let case = Case::open(dir.path()).unwrap();
+        assert_eq!(user_version(case.conn(), case.db_path()).unwrap(), 2);
+        assert_eq!(case.settings().schema_version, 2);
+        for table in [
+            "findings",
+            "finding_events",
+            "verdicts",
+            "indicators",
+            "detection_runs",
+        ] {
+            let n: i64 = case
+                .conn()
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 0, "{table}");
+        }
+        assert_eq!(case.timeline().unwrap()[0].action, "kept");
+        drop(case);
+        let reloaded = CaseSettings::load(&dir.path().join(SETTINGS_FILE)).unwrap();
+        assert_eq!(reloaded.schema_version, 2);
     }
 
     #[test]

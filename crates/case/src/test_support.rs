@@ -84,3 +84,34 @@ pub fn new_rule(ev: EvidenceId, record: u64, account: &str, minute: u32) -> Even
     e.outcome = Outcome::Success;
     e
 }
+
+/// A finding about `account` supported by `events` (times taken from them).
+pub fn finding(
+    rule_id: &str,
+    severity: mailcase_model::Severity,
+    account: &str,
+    events: &[&Event],
+) -> mailcase_model::Finding {
+    use mailcase_model::{Confidence, FindingSource, Indicator, IndicatorKind, Localized};
+    let first = events.iter().map(|e| e.time).min().unwrap();
+    let last = events.iter().map(|e| e.time).max().unwrap();
+    mailcase_model::Finding {
+        rule_id: rule_id.into(),
+        source: FindingSource::Analytic,
+        title: Localized::new(format!("{rule_id} title"), format!("titre {rule_id}")),
+        explanation: Localized::new("because <b>x</b>", "parce que"),
+        severity,
+        confidence: Confidence::Medium,
+        account: Account::new(account),
+        other_accounts: Vec::new(),
+        first,
+        last,
+        events: events.iter().map(|e| e.id).collect(),
+        attack: vec!["T1114.003".into()],
+        qualification: vec!["2.b".into()],
+        indicators: vec![Indicator {
+            kind: IndicatorKind::Ip,
+            value: "81.2.69.144".into(),
+        }],
+    }
+}

@@ -1,6 +1,7 @@
-//! The compromise timeline: rows entered by analysts plus the notable events
-//! ([`mailcase_model::Action::is_notable`], stored in the indexed `notable` column),
-//! in time order. Times are UTC; show them with [`Case::local_time`].
+//! The compromise timeline: rows entered by analysts, the notable events
+//! ([`mailcase_model::Action::is_notable`], stored in the indexed `notable` column) and
+//! the findings of severity medium or higher, in time order. Times are UTC; show them
+//! with [`Case::local_time`].
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Row, params};
@@ -32,15 +33,16 @@ pub struct ManualEntry {
 pub struct TimelineRow {
     /// When, UTC.
     pub time: DateTime<Utc>,
-    /// Source of the evidence (event source kind, or what the analyst wrote).
+    /// Source of the evidence (event source kind, what the analyst wrote, or
+    /// `detection` for findings).
     pub source: Option<String>,
-    /// Who acted (for events: the actor, else the account).
+    /// Who acted (for events: the actor, else the account; none for findings).
     pub actor: Option<String>,
     /// The account concerned.
     pub account: Option<String>,
-    /// What happened (for events: the action name).
+    /// What happened (for events: the action name; for findings: the English title).
     pub action: String,
-    /// Comment (manual rows).
+    /// Comment (manual rows; for findings: the English explanation).
     pub comment: Option<String>,
     /// Client address (events).
     pub ip: Option<String>,
@@ -50,15 +52,22 @@ pub struct TimelineRow {
     pub manual_id: Option<i64>,
     /// For events: the `Action` as JSON (the `details` column), to describe it.
     pub details: Option<String>,
+    /// The finding's id when the row comes from a finding (time: its first event).
+    pub finding_id: Option<i64>,
 }
 
+/// Ties are broken by `event_id`, `finding_id`, `manual_id`; NULL sorts first, so at
+/// one instant come manual rows, then findings, then events (each by id).
 const TIMELINE_SQL: &str = "\
     SELECT time, source, actor, account, action, comment, NULL AS ip, NULL AS event_id, id AS manual_id, \
-    NULL AS details FROM timeline_manual \
+    NULL AS details, NULL AS finding_id FROM timeline_manual \
     UNION ALL \
-    SELECT time, source, coalesce(actor, account), account, action, NULL, ip, id, NULL, details \
+    SELECT time, source, coalesce(actor, account), account, action, NULL, ip, id, NULL, details, NULL \
     FROM events WHERE notable = 1 \
-    ORDER BY 1, 8, 9";
+    UNION ALL \
+    SELECT first, 'detection', NULL, account, title_en, explanation_en, NULL, NULL, NULL, NULL, id \
+    FROM findings WHERE severity IN ('medium', 'high', 'critical') \
+    ORDER BY 1, 8, 11, 9";
 
 impl Case {
     /// Adds an analyst's row; returns its id.
@@ -97,7 +106,8 @@ impl Case {
         Ok(out)
     }
 
-    /// Streams the timeline in time order (ties: events by id, then manual rows).
+    /// Streams the timeline in time order (ties: manual rows, then findings, then
+    /// events, each by id).
     pub fn for_each_timeline_row<F>(&self, mut visit: F) -> Result<()>
     where
         F: FnMut(TimelineRow) -> Result<()>,
@@ -111,10 +121,16 @@ impl Case {
                 path: path.to_path_buf(),
                 table: if row.event_id.is_some() {
                     "events"
+                } else if row.finding_id.is_some() {
+                    "findings"
                 } else {
                     "timeline_manual"
                 },
-                row: row.event_id.or(row.manual_id).unwrap_or_default(),
+                row: row
+                    .event_id
+                    .or(row.finding_id)
+                    .or(row.manual_id)
+                    .unwrap_or_default(),
                 message: format!("bad time {time:?}"),
             })?;
             visit(TimelineRow { time, ..row })?;
@@ -136,6 +152,7 @@ fn read_raw(r: &Row<'_>) -> rusqlite::Result<(String, TimelineRow)> {
         event_id: r.get(7)?,
         manual_id: r.get(8)?,
         details: r.get(9)?,
+        finding_id: r.get(10)?,
     };
     Ok((time, row))
 }
@@ -195,5 +212,56 @@ mod tests {
             })
             .is_err()
         );
+    }
+    #[test]
+    fn findings_of_medium_severity_or_more_join_the_timeline() {
+        use crate::DetectionResults;
+        use crate::test_support::finding;
+        use mailcase_model::Severity;
+        let (dir, case) = new_case();
+        let ev = evidence(&case, &dir, "{}");
+        let rule = new_rule(ev, 2, "debra@example.fr", 30);
+        let quiet = sign_in(ev, 1, "debra@example.fr", 40, true);
+        case.event_writer(false)
+            .unwrap()
+            .write(&[rule.clone(), quiet.clone()])
+            .unwrap();
+        let same_time = ManualEntry {
+            time: rule.time,
+            source: None,
+            actor: None,
+            account: None,
+            action: "user called".into(),
+            comment: None,
+        };
+        let manual_id = case.timeline_add(&same_time).unwrap();
+        let results = DetectionResults {
+            findings: vec![
+                finding("mc-rule", Severity::Medium, "debra@example.fr", &[&rule]),
+                finding("mc-login", Severity::Low, "debra@example.fr", &[&quiet]),
+            ],
+            ..Default::default()
+        };
+        case.replace_detection_results(&results).unwrap();
+        let finding_id = case.findings(&Default::default()).unwrap()[0].id;
+        let rows = case.timeline().unwrap();
+        let summary: Vec<_> = rows
+            .iter()
+            .map(|r| (r.action.as_str(), r.manual_id, r.finding_id, r.event_id))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("user called", Some(manual_id), None, None),
+                ("mc-rule title", None, Some(finding_id), None),
+                ("inbox_rule_created", None, None, Some(rule.id.0)),
+            ],
+            "ties: manual rows, findings, events; low findings stay out"
+        );
+        let row = &rows[1];
+        assert_eq!(row.source.as_deref(), Some("detection"));
+        assert_eq!(row.comment.as_deref(), Some("because <b>x</b>"));
+        assert_eq!(row.account.as_deref(), Some("debra@example.fr"));
+        assert_eq!((row.time, row.actor.as_deref()), (rule.time, None));
     }
 }
