@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What happened.
+/// What happened. Serialised with its variant name under `type` (the `details`
+/// column of the events table): `{"type": "inbox_rule", "name": ...}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Action {
     /// An authentication (successful or not: see the event's outcome).
@@ -149,14 +150,19 @@ impl Action {
         }
     }
 
-    /// Whether the action changes how the mailbox or account behaves (rules,
-    /// forwarding, permissions, apps, MFA, password, audit...): the events a
-    /// compromise timeline lists by default.
+    /// Whether the action changes how the mailbox or account behaves or who can reach
+    /// it (rules, forwarding, permissions, apps, MFA, password, audit, exports...): the
+    /// events a compromise timeline lists by default.
     pub fn is_notable(&self) -> bool {
+        // Mail activity is everyday business; only detection can tell the attacker's
+        // from the user's, and it will add those to the timeline as findings.
         !matches!(
             self,
             Action::SignIn(_)
                 | Action::MailAccessed(_)
+                | Action::MailSent(_)
+                | Action::MailDeleted(_)
+                | Action::Search { .. }
                 | Action::MailMoved { .. }
                 | Action::MessageTrace(_)
                 | Action::Other { .. }
@@ -394,4 +400,48 @@ pub struct MessageTrace {
     pub from_ip: Option<String>,
     /// Recipient-side address.
     pub to_ip: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys of nested objects (the top-level count is compared with the text).
+    fn nested_keys(v: &serde_json::Value) -> usize {
+        fn count(v: &serde_json::Value) -> usize {
+            match v {
+                serde_json::Value::Object(m) => m.values().map(|x| 1 + count(x)).sum(),
+                serde_json::Value::Array(a) => a.iter().map(count).sum(),
+                _ => 0,
+            }
+        }
+        v.as_object().map_or(0, |m| m.values().map(count).sum())
+    }
+
+    #[test]
+    fn every_variant_round_trips_through_json() {
+        let actions = vec![
+            Action::MailSent(MailSent { kind: SendKind::SendAs, subject: Some("x".into()), message_id: None }),
+            Action::InboxRule(InboxRule::new(RuleChange::Created)),
+            Action::Permission(Permission {
+                granted: true,
+                mailbox: None,
+                grantee: Some("a@b".into()),
+                scope: PermissionScope::Folder(Some("Inbox".into())),
+                rights: vec!["ReadItems".into()],
+            }),
+            Action::MailDeleted(MailDeleted { kind: DeleteKind::HardDelete, count: 3, folder: None, subjects: vec![] }),
+            Action::AccountCreated,
+            Action::Other { operation: "Foo".into() },
+        ];
+        for a in actions {
+            let text = serde_json::to_string(&a).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(value["type"].is_string(), "{text}");
+            // No key twice: a variant field must not shadow the tag.
+            assert_eq!(value.as_object().unwrap().len(), text.matches("\":").count() - nested_keys(&value), "{text}");
+            let back: Action = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back, a);
+        }
+    }
 }

@@ -20,4 +20,6 @@ pub use client::{Client, Geo, NetClass, parse_ip_port};
 pub use event::{
     Account, EventId, EvidenceId, EvidenceRef, Event, Outcome, RawRecord, SourceKind,
 };
-pub use finding::{Finding, Severity};
+pub use finding::{
+    Confidence, Finding, FindingSource, Indicator, IndicatorKind, Localized, Severity, Verdict, VerdictLevel,
+};
