@@ -29,7 +29,7 @@ use crate::{Batch, Format, ReadSummary, RecordCtx, RecordWarning, SourceError};
 /// a warning, so that one hostile line cannot exhaust memory.
 pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 /// Size of the chunks JSON lines are cut into for parallel parsing.
-const CHUNK_BYTES: usize = 4 * 1024 * 1024;
+const CHUNK_BYTES: usize = 1024 * 1024;
 /// Records per batch handed to the sink on the sequential paths.
 const BATCH_RECORDS: usize = 2048;
 /// Records read ahead in a CSV file to find its day/month order.
@@ -523,7 +523,9 @@ where
 }
 
 /// Reads JSON lines: chunks cut at line ends are parsed on all cores and emitted in
-/// file order, with only a few chunks in flight.
+/// file order, with only a few chunks in flight. The main thread reads the next chunk
+/// while the pool parses the previous ones; chunk buffers come back to it once parsed,
+/// so a file of any size is read into the same few allocations.
 fn read_json_lines<R, F>(reader: &mut R, collector: &mut Collector<F>) -> std::io::Result<()>
 where
     R: BufRead,
@@ -531,17 +533,27 @@ where
 {
     let max_in_flight = rayon::current_num_threads() + 2;
     let mut pending: VecDeque<mpsc::Receiver<Batch>> = VecDeque::new();
-    let mut chunks = LineChunks { reader, carry: Vec::new(), next_line: 1, eof: false };
+    let (give_back, spare) = mpsc::channel();
+    let mut chunks = LineChunks::new(reader, spare);
     let ctx = collector.ctx;
     let to_event = collector.to_event;
     while let Some(piece) = chunks.next_piece()? {
         let (tx, rx) = mpsc::sync_channel(1);
         match piece {
-            Piece::Chunk { bytes, first_line, last } => rayon::spawn(move || {
-                let batch = std::panic::catch_unwind(|| parse_lines(&bytes, first_line, last, &ctx, to_event))
-                    .unwrap_or_else(|_| internal_error(first_line));
-                let _ = tx.send(batch);
-            }),
+            Piece::Chunk { buffer, len, first_line, lines, last } => {
+                let give_back = give_back.clone();
+                rayon::spawn(move || {
+                    let bytes = buffer.get(..len).unwrap_or_default();
+                    let batch =
+                        std::panic::catch_unwind(|| parse_lines(bytes, first_line, lines, last, &ctx, to_event))
+                            .unwrap_or_else(|_| internal_error(first_line));
+                    // Buffers grown for a long line are not kept.
+                    if buffer.len() == CHUNK_BYTES {
+                        let _ = give_back.send(buffer);
+                    }
+                    let _ = tx.send(batch);
+                });
+            }
             Piece::TooLong { line, len } => {
                 let message = format!(
                     "line is longer than the {} MiB limit ({len}+ bytes): skipped",
@@ -582,47 +594,82 @@ where
 
 /// A piece of a JSON lines file.
 enum Piece {
-    /// Whole lines starting at line `first_line`; `last` when it ends the file.
-    Chunk { bytes: Vec<u8>, first_line: u64, last: bool },
+    /// Whole lines (`buffer[..len]`, `lines` line ends) starting at line `first_line`;
+    /// `last` when it ends the file.
+    Chunk { buffer: Vec<u8>, len: usize, first_line: u64, lines: usize, last: bool },
     /// A line over [`MAX_RECORD_BYTES`], skipped.
     TooLong { line: u64, len: usize },
 }
 
-/// Cuts a stream into line-aligned chunks.
+/// Cuts a stream into line-aligned chunks, reading straight into chunk buffers.
 struct LineChunks<'r, R> {
     reader: &'r mut R,
+    /// The start of a line cut at the end of the previous chunk.
     carry: Vec<u8>,
     next_line: u64,
     eof: bool,
+    /// Buffers of [`CHUNK_BYTES`] handed back once parsed.
+    spare: mpsc::Receiver<Vec<u8>>,
 }
 
-impl<R: BufRead> LineChunks<'_, R> {
+impl<'r, R: BufRead> LineChunks<'r, R> {
+    fn new(reader: &'r mut R, spare: mpsc::Receiver<Vec<u8>>) -> Self {
+        LineChunks { reader, carry: Vec::new(), next_line: 1, eof: false, spare }
+    }
+
     fn next_piece(&mut self) -> std::io::Result<Option<Piece>> {
         if self.eof && self.carry.is_empty() {
             return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buffer = self.spare.try_recv().unwrap_or_else(|_| vec![0; CHUNK_BYTES]);
+        let mut len = self.carry.len();
+        if buffer.len() <= len {
+            buffer.resize(len + CHUNK_BYTES, 0);
+        }
+        if let Some(start) = buffer.get_mut(..len) {
+            start.copy_from_slice(&self.carry);
+        }
+        self.carry.clear();
         loop {
-            let want = CHUNK_BYTES.saturating_sub(buf.len()).max(64 * 1024);
-            let n = (&mut *self.reader).take(want as u64).read_to_end(&mut buf)?;
-            if n == 0 {
-                self.eof = true;
-            }
+            len = self.fill(&mut buffer, len)?;
             let first_line = self.next_line;
+            let data = buffer.get(..len).unwrap_or_default();
             if self.eof {
-                return Ok((!buf.is_empty()).then_some(Piece::Chunk { bytes: buf, first_line, last: true }));
+                let lines = memchr::memchr_iter(b'\n', data).count() + 1;
+                return Ok((len > 0).then_some(Piece::Chunk { buffer, len, first_line, lines, last: true }));
             }
-            if let Some(end) = memchr::memrchr(b'\n', &buf) {
-                self.carry = buf.split_off(end + 1);
-                self.next_line += memchr::memchr_iter(b'\n', &buf).count() as u64;
-                return Ok(Some(Piece::Chunk { bytes: buf, first_line, last: false }));
+            if let Some(end) = memchr::memrchr(b'\n', data) {
+                self.carry.extend_from_slice(data.get(end + 1..).unwrap_or_default());
+                let lines = memchr::memchr_iter(b'\n', data.get(..end).unwrap_or_default()).count() + 1;
+                self.next_line += lines as u64;
+                return Ok(Some(Piece::Chunk { buffer, len: end + 1, first_line, lines, last: false }));
             }
-            if buf.len() > MAX_RECORD_BYTES {
-                let len = buf.len() + self.skip_line()?;
+            if len > MAX_RECORD_BYTES {
+                let len = len + self.skip_line()?;
                 self.next_line += 1;
                 return Ok(Some(Piece::TooLong { line: first_line, len }));
             }
+            // One line fills the buffer: grow it, up to just over the limit.
+            let grown = buffer.len().saturating_mul(2).min(MAX_RECORD_BYTES + 1);
+            buffer.resize(grown, 0);
         }
+    }
+
+    /// Reads into `buffer[len..]` until it is full or the stream ends; returns the new
+    /// length.
+    fn fill(&mut self, buffer: &mut [u8], mut len: usize) -> std::io::Result<usize> {
+        while let Some(space) = buffer.get_mut(len..).filter(|s| !s.is_empty()) {
+            match self.reader.read(space) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(len)
     }
 
     /// Discards the rest of the current line; returns how many bytes it skipped.
@@ -645,9 +692,9 @@ impl<R: BufRead> LineChunks<'_, R> {
     }
 }
 
-/// Parses the lines of one chunk.
-fn parse_lines(bytes: &[u8], first_line: u64, last: bool, ctx: &RecordCtx, to_event: ToEvent) -> Batch {
-    let mut batch = Batch::default();
+/// Parses the lines of one chunk; `lines` (its number of lines) sizes the batch.
+fn parse_lines(bytes: &[u8], first_line: u64, lines: usize, last: bool, ctx: &RecordCtx, to_event: ToEvent) -> Batch {
+    let mut batch = Batch { events: Vec::with_capacity(lines), ..Batch::default() };
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', bytes).map(|e| (e, true));
     let tail = (last && bytes.last() != Some(&b'\n')).then_some((bytes.len(), false));
@@ -958,19 +1005,65 @@ mod tests {
         assert_eq!(layout(" \n "), JsonLayout::Empty);
     }
 
+    /// The chunks of `text` as (text, first line, lines, last).
+    fn chunks_of(text: &str) -> Vec<(String, u64, usize, bool)> {
+        let mut reader = text.as_bytes();
+        let (_give_back, spare) = mpsc::channel();
+        let mut chunks = LineChunks::new(&mut reader, spare);
+        let mut out = Vec::new();
+        while let Some(piece) = chunks.next_piece().unwrap() {
+            match piece {
+                Piece::Chunk { buffer, len, first_line, lines, last } => {
+                    out.push((String::from_utf8(buffer[..len].to_vec()).unwrap(), first_line, lines, last));
+                }
+                Piece::TooLong { .. } => panic!("no line is too long here"),
+            }
+        }
+        out
+    }
+
     #[test]
     fn splits_lines_into_chunks_with_line_numbers() {
-        let text = "{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":3";
-        let mut reader = text.as_bytes();
-        let mut chunks = LineChunks { reader: &mut reader, carry: Vec::new(), next_line: 1, eof: false };
-        match chunks.next_piece().unwrap() {
-            Some(Piece::Chunk { bytes, first_line: 1, last: false }) => assert_eq!(bytes, b"{\"a\":1}\n\n{\"a\":2}\r\n"),
-            _ => panic!("expected the whole lines first"),
+        let chunks = chunks_of("{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":3");
+        assert_eq!(chunks, vec![("{\"a\":1}\n\n{\"a\":2}\r\n{\"a\":3".to_string(), 1, 4, true)]);
+        // Larger than a chunk: cut at line ends, numbered on, nothing lost.
+        let line = format!("{{\"x\":\"{}\"}}\n", "y".repeat(1000));
+        let text = line.repeat(CHUNK_BYTES / line.len() * 3);
+        let chunks = chunks_of(&text);
+        assert!(chunks.len() >= 3, "{}", chunks.len());
+        let mut next = 1;
+        for (chunk, first, lines, last) in &chunks {
+            assert_eq!(*first, next);
+            assert!(chunk.ends_with('\n') && chunk.starts_with('{'));
+            // The last chunk counts the (empty) text after its last line end.
+            assert_eq!(chunk.matches('\n').count() + usize::from(*last), *lines);
+            next += chunk.matches('\n').count() as u64;
         }
-        match chunks.next_piece().unwrap() {
-            Some(Piece::Chunk { bytes, first_line: 4, last: true }) => assert_eq!(bytes, b"{\"a\":3"),
-            _ => panic!("expected the unterminated tail"),
+        assert!(chunks.concat_eq(&text), "chunks do not add up to the text");
+        assert!(chunks.last().is_some_and(|c| c.3));
+    }
+
+    #[test]
+    fn a_line_longer_than_a_chunk_is_kept_whole() {
+        let long = format!("{{\"x\":\"{}\"}}", "y".repeat(CHUNK_BYTES + 10));
+        let text = format!("{{}}\n{long}\n{{}}\n");
+        let chunks = chunks_of(&text);
+        assert!(chunks.iter().any(|c| c.0.split('\n').any(|l| l == long)), "the long line was cut");
+        assert!(chunks.concat_eq(&text), "chunks do not add up to the text");
+        let mut next = 1;
+        for (chunk, first, _, _) in &chunks {
+            assert_eq!(*first, next);
+            next += chunk.matches('\n').count() as u64;
         }
-        assert!(chunks.next_piece().unwrap().is_none());
+    }
+
+    trait ConcatEq {
+        fn concat_eq(&self, text: &str) -> bool;
+    }
+
+    impl ConcatEq for Vec<(String, u64, usize, bool)> {
+        fn concat_eq(&self, text: &str) -> bool {
+            self.iter().map(|c| c.0.as_str()).collect::<String>() == text
+        }
     }
 }

@@ -155,23 +155,15 @@ impl<'a> Record<'a> {
     }
 }
 
-/// `{Name, Value}` pairs (`Parameters`, `ExtendedProperties`, `OperationProperties`).
+/// One of the `{Name, Value}` pairs of `Parameters`, `ExtendedProperties` and
+/// `OperationProperties`, borrowing from the record where it holds no escapes: most
+/// records have such lists and most of their pairs are never used.
 #[derive(Deserialize)]
-struct NameValue {
-    #[serde(rename = "Name", alias = "name")]
-    name: String,
-    #[serde(rename = "Value", alias = "value", default)]
-    value: Scalar,
-}
-
-/// An owned [`Text`]: cheaper than a `serde_json::Value` for `{Name, Value}` lists.
-#[derive(Default)]
-struct Scalar(String);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Text::deserialize(d).map(|t| Scalar(t.0.into_owned()))
-    }
+struct NameValue<'a> {
+    #[serde(borrow, rename = "Name", alias = "name")]
+    name: Cow<'a, str>,
+    #[serde(borrow, rename = "Value", alias = "value", default)]
+    value: Text<'a>,
 }
 
 /// `{Name, NewValue, OldValue}` of Entra records.
@@ -214,16 +206,32 @@ fn value_text(v: &serde_json::Value) -> String {
 }
 
 /// Parameter list with case-insensitive lookup.
-struct Params(Vec<(String, String)>);
+struct Params<'a>(Vec<NameValue<'a>>);
 
-impl Params {
-    fn from(raw: Option<&RawValue>) -> Self {
-        let list: Vec<NameValue> = nested(raw).unwrap_or_default();
-        Params(list.into_iter().map(|nv| (nv.name, nv.value.0)).collect())
+impl<'a> Params<'a> {
+    /// The list in `raw`; empty when absent or not a list of `{Name, Value}`.
+    fn from(raw: Option<&'a RawValue>) -> Self {
+        let Some(text) = raw.map(RawValue::get) else { return Params(Vec::new()) };
+        if !text.starts_with('"') {
+            return Params(serde_json::from_str(text).unwrap_or_default());
+        }
+        // Sentinel writes the list as a string holding JSON: the pairs cannot borrow.
+        let Ok(inner) = serde_json::from_str::<String>(text) else { return Params(Vec::new()) };
+        let list: Vec<NameValue> = serde_json::from_str(&inner).unwrap_or_default();
+        let owned = list.into_iter().map(|nv| NameValue {
+            name: Cow::Owned(nv.name.into_owned()),
+            value: Text(Cow::Owned(nv.value.0.into_owned())),
+        });
+        Params(owned.collect())
+    }
+
+    /// The pairs as owned strings, for actions that keep them all.
+    fn to_owned_pairs(&self) -> Vec<(String, String)> {
+        self.0.iter().map(|nv| (nv.name.to_string(), nv.value.0.to_string())).collect()
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim())
+        self.0.iter().find(|nv| nv.name.eq_ignore_ascii_case(name)).map(|nv| nv.value.0.trim())
     }
 
     fn has(&self, name: &str) -> bool {
@@ -259,19 +267,22 @@ fn clean_address(raw: &str) -> String {
 pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
     let rec: Record = serde_json::from_str(json).map_err(|e| format!("invalid JSON: {e}"))?;
     let time = record_time(&rec, ctx.date_order)?;
-    let operation = Record::text(&rec.operation).ok_or("no Operation in the record")?.to_string();
+    let operation = Record::text(&rec.operation).ok_or("no Operation in the record")?;
     let user_id = Record::text(&rec.user_id);
     let params = Params::from(rec.parameters);
-    let mapped = map_action(&rec, &operation, &params);
+    let mapped = map_action(&rec, operation, &params);
     let mut event =
         Event::new(ctx.at, time, SourceKind::M365Ual, mapped.action, RawRecord(json.to_string()));
-    let account = mapped.account.or_else(|| Record::text(&rec.mailbox_owner).map(str::to_string));
-    let account = account.or_else(|| user_id.map(str::to_string)).and_then(|a| Account::new(&a));
+    // An account named by the action wins, even when it turns out empty.
+    let account = match mapped.account.as_deref() {
+        Some(named) => Account::new(named),
+        None => Record::text(&rec.mailbox_owner).or(user_id).and_then(Account::new),
+    };
     event.actor = user_id
         .filter(|u| account.as_ref().is_none_or(|a| !a.as_str().eq_ignore_ascii_case(u)))
         .map(str::to_string);
     event.account = account;
-    event.outcome = outcome(&rec, &operation);
+    event.outcome = outcome(&rec, operation);
     fill_client(&rec, &mut event.client);
     Ok(event)
 }
@@ -280,10 +291,43 @@ fn record_time(rec: &Record, order: DateOrder) -> Result<chrono::DateTime<chrono
     let fields = [(&rec.creation_time, "CreationTime"), (&rec.time_generated, "TimeGenerated"), (&rec.creation_date, "CreationDate")];
     for (field, name) in fields {
         if let Some(text) = Record::text(field) {
+            if let Some(time) = parse_plain_iso(text) {
+                return Ok(time);
+            }
             return parse_timestamp(text, order).ok_or_else(|| format!("{name} is not a time: {:?}", clip(text)));
         }
     }
     Err("no time in the record (CreationTime, TimeGenerated or CreationDate)".to_string())
+}
+
+/// `2024-03-01T10:00:00`, with an optional fraction of up to 9 digits and an
+/// optional `Z`: the form of nearly every UAL time, read here without chrono's
+/// format machinery (which tries several formats in turn). `None` for anything else,
+/// which [`parse_timestamp`] then reads; both give the same time where both apply.
+fn parse_plain_iso(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{NaiveDate, NaiveTime, TimeZone};
+    let bytes = text.as_bytes();
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let field = |range: std::ops::Range<usize>| bytes.get(range).and_then(number);
+    let separators = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if !separators.iter().all(|(at, c)| bytes.get(*at) == Some(c)) {
+        return None;
+    }
+    let rest = bytes.get(19..)?;
+    let rest = rest.strip_suffix(b"Z").unwrap_or(rest);
+    let nanos = match rest {
+        [] => 0,
+        [b'.', fraction @ ..] if (1..=9).contains(&fraction.len()) => {
+            number(fraction)? * 10u32.pow(9 - fraction.len() as u32)
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(field(0..4)?).ok()?, field(5..7)?, field(8..10)?)?;
+    let second = field(17..19).filter(|s| *s < 60)?;
+    let time = NaiveTime::from_hms_nano_opt(field(11..13)?, field(14..16)?, second, nanos)?;
+    Some(chrono::Utc.from_utc_datetime(&date.and_time(time)))
 }
 
 /// At most 80 characters of attacker-controlled text, for messages.
@@ -299,10 +343,14 @@ fn outcome(rec: &Record, operation: &str) -> Outcome {
     if operation.eq_ignore_ascii_case("UserLoginFailed") {
         return failure();
     }
-    match Record::text(&rec.result_status).map(str::to_ascii_lowercase).as_deref() {
-        Some("succeeded" | "success" | "true" | "partiallysucceeded") => Outcome::Success,
-        Some("failed" | "failure" | "false") => failure(),
-        _ => Outcome::Unknown,
+    let status = Record::text(&rec.result_status).unwrap_or_default();
+    let is = |words: &[&str]| words.iter().any(|w| status.eq_ignore_ascii_case(w));
+    if is(&["succeeded", "success", "true", "partiallysucceeded"]) {
+        Outcome::Success
+    } else if is(&["failed", "failure", "false"]) {
+        failure()
+    } else {
+        Outcome::Unknown
     }
 }
 
@@ -312,11 +360,14 @@ fn fill_client(rec: &Record, client: &mut mailcase_model::Client) {
         client.ip = Some(ip);
         client.port = port;
     }
-    let ext = Params::from(rec.extended_properties);
-    client.user_agent = Record::text(&rec.client_info)
-        .or(ext.non_empty("UserAgent"))
-        .or(Record::text(&rec.user_agent))
-        .map(str::to_string);
+    // `ExtendedProperties` is read only when `ClientInfoString` does not name the client.
+    client.user_agent = match Record::text(&rec.client_info) {
+        Some(info) => Some(info.to_string()),
+        None => {
+            let ext = Params::from(rec.extended_properties);
+            ext.non_empty("UserAgent").or(Record::text(&rec.user_agent)).map(str::to_string)
+        }
+    };
     // ClientAppId names the client software; AppId is often the resource (Graph).
     client.app_id = [&rec.client_app_id, &rec.app_id, &rec.application_id]
         .into_iter()
@@ -340,6 +391,20 @@ fn client_protocol(info: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
+/// `text` in ASCII lower case, in `buffer` when it fits: operation names are short and
+/// every record needs one.
+fn ascii_lowercase<'b>(text: &str, buffer: &'b mut [u8; 64]) -> Cow<'b, str> {
+    if let Some(out) = buffer.get_mut(..text.len()) {
+        out.copy_from_slice(text.as_bytes());
+        out.make_ascii_lowercase();
+        // Changing only ASCII bytes keeps the text valid UTF-8.
+        if let Ok(lower) = std::str::from_utf8(out) {
+            return Cow::Borrowed(lower);
+        }
+    }
+    Cow::Owned(text.to_ascii_lowercase())
+}
+
 /// The action, and the account it concerns when that is not the record's owner.
 struct Mapped {
     action: Action,
@@ -354,7 +419,8 @@ impl From<Action> for Mapped {
 
 fn map_action(rec: &Record, operation: &str, params: &Params) -> Mapped {
     let op = operation.trim();
-    let lower = op.to_ascii_lowercase();
+    let mut buffer = [0u8; 64];
+    let lower = ascii_lowercase(op, &mut buffer);
     if let Some(m) = map_exchange_admin(rec, op, &lower, params) {
         return m;
     }
@@ -369,10 +435,11 @@ fn map_action(rec: &Record, operation: &str, params: &Params) -> Mapped {
 
 /// Exchange cmdlets (`Parameters` list).
 fn map_exchange_admin(rec: &Record, op: &str, lower: &str, params: &Params) -> Option<Mapped> {
-    let identity = params.non_empty("Identity").map(str::to_string);
-    let target = identity.clone().or_else(|| Record::text(&rec.object_id).map(str::to_string));
-    let settings = || Action::MailboxSettings { operation: op.to_string(), parameters: params.0.clone() };
-    let audit = || Action::AuditConfigChanged { operation: op.to_string(), parameters: params.0.clone() };
+    let identity = params.non_empty("Identity");
+    // Built only for the cmdlets that use it: this runs for every record.
+    let target = || identity.or(Record::text(&rec.object_id)).map(str::to_string);
+    let settings = || Action::MailboxSettings { operation: op.to_string(), parameters: params.to_owned_pairs() };
+    let audit = || Action::AuditConfigChanged { operation: op.to_string(), parameters: params.to_owned_pairs() };
     let action = match lower {
         "new-inboxrule" | "set-inboxrule" | "enable-inboxrule" | "disable-inboxrule" | "remove-inboxrule" => {
             return Some(inbox_rule_cmdlet(rec, lower, params));
@@ -385,17 +452,17 @@ fn map_exchange_admin(rec: &Record, op: &str, lower: &str, params: &Params) -> O
                     .or(params.non_empty("ForwardingAddress"))
                     .map(clean_address);
                 let keep_copy = params.get("DeliverToMailboxAndForward").map(|v| v.eq_ignore_ascii_case("true"));
-                Action::Forwarding(ForwardingChange { mailbox: target.clone(), target: target_addr, keep_copy })
+                Action::Forwarding(ForwardingChange { mailbox: target(), target: target_addr, keep_copy })
             } else if params.has("GrantSendOnBehalfTo") {
                 let grantee = params.non_empty("GrantSendOnBehalfTo").map(clean_address);
                 Action::Permission(Permission {
                     granted: grantee.is_some(),
-                    mailbox: target.clone(),
+                    mailbox: target(),
                     grantee,
                     scope: PermissionScope::SendOnBehalf,
                     rights: Vec::new(),
                 })
-            } else if params.0.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("audit")) {
+            } else if params.0.iter().any(|nv| nv.name.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("audit"))) {
                 audit()
             } else {
                 settings()
@@ -407,15 +474,15 @@ fn map_exchange_admin(rec: &Record, op: &str, lower: &str, params: &Params) -> O
         "new-transportrule" | "set-transportrule" | "remove-transportrule" | "enable-transportrule"
         | "disable-transportrule" => transport_rule(lower, params),
         "add-mailboxpermission" | "remove-mailboxpermission" => {
-            permission(lower, target.clone(), params.non_empty("User"), PermissionScope::Mailbox, params)
+            permission(lower, target(), params.non_empty("User"), PermissionScope::Mailbox, params)
         }
         "add-recipientpermission" | "remove-recipientpermission" => {
-            permission(lower, target.clone(), params.non_empty("Trustee"), PermissionScope::SendAs, params)
+            permission(lower, target(), params.non_empty("Trustee"), PermissionScope::SendAs, params)
         }
         "add-mailboxfolderpermission" | "set-mailboxfolderpermission" | "remove-mailboxfolderpermission" => {
-            let (mailbox, folder) = match identity.as_deref().and_then(|i| i.split_once(':')) {
+            let (mailbox, folder) = match identity.and_then(|i| i.split_once(':')) {
                 Some((m, f)) => (Some(m.to_string()), Some(f.to_string())),
-                None => (identity.clone(), None),
+                None => (identity.map(str::to_string), None),
             };
             let action = permission(lower, mailbox.clone(), params.non_empty("User"), PermissionScope::Folder(folder), params);
             return Some(Mapped { action, account: mailbox });
@@ -426,7 +493,7 @@ fn map_exchange_admin(rec: &Record, op: &str, lower: &str, params: &Params) -> O
         }
         _ => return None,
     };
-    let account = if lower.contains("mailbox") || lower.contains("permission") { target } else { None };
+    let account = if lower.contains("mailbox") || lower.contains("permission") { target() } else { None };
     Some(Mapped { action, account })
 }
 
@@ -470,8 +537,12 @@ fn is_condition(name: &str) -> bool {
         "mynameintoorccbox", "mynamenotintobox", "sentonlytome", "receivedafterdate", "receivedbeforedate",
         "withinsizerangeminimum", "withinsizerangemaximum",
     ];
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with("containswords") || lower.starts_with("except") || NAMED.contains(&lower.as_str())
+    const WORDS: &str = "containswords";
+    let bytes = name.as_bytes();
+    let ends_with_words =
+        bytes.get(bytes.len().saturating_sub(WORDS.len())..).is_some_and(|b| b.eq_ignore_ascii_case(WORDS.as_bytes()));
+    let starts_with_except = bytes.get(..6).is_some_and(|b| b.eq_ignore_ascii_case(b"except"));
+    ends_with_words || starts_with_except || NAMED.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn inbox_rule_cmdlet(rec: &Record, lower: &str, params: &Params) -> Mapped {
@@ -504,8 +575,8 @@ fn inbox_rule_cmdlet(rec: &Record, lower: &str, params: &Params) -> Mapped {
     rule.conditions = params
         .0
         .iter()
-        .filter(|(n, v)| is_condition(n) && !v.trim().is_empty())
-        .map(|(n, v)| (n.clone(), list(v)))
+        .filter(|nv| is_condition(&nv.name) && !nv.value.0.trim().is_empty())
+        .map(|nv| (nv.name.to_string(), list(&nv.value.0)))
         .collect();
     rule.forward_to = params.get("ForwardTo").map(list).unwrap_or_default();
     rule.forward_as_attachment_to = params.get("ForwardAsAttachmentTo").map(list).unwrap_or_default();
@@ -685,14 +756,14 @@ fn mail_access(rec: &Record) -> MailAccess {
         #[serde(rename = "InternetMessageId", default)]
         internet_message_id: Option<String>,
     }
-    let folders: Vec<Folder> = nested(rec.folders).unwrap_or_default();
+    let mut folders: Vec<Folder> = nested(rec.folders).unwrap_or_default();
     let props = Params::from(rec.operation_properties);
     let items: usize = folders.iter().map(|f| f.items.len()).sum();
     let count = Record::text(&rec.operation_count).and_then(|c| c.parse().ok()).unwrap_or(items.max(1) as u64);
     MailAccess {
         count,
         access_type: props.non_empty("MailAccessType").map(str::to_string),
-        folders: folders.iter().filter_map(|f| f.path.clone()).collect(),
+        folders: folders.iter_mut().filter_map(|f| f.path.take()).collect(),
         message_ids: folders
             .into_iter()
             .flat_map(|f| f.items)
@@ -704,6 +775,16 @@ fn mail_access(rec: &Record) -> MailAccess {
 
 /// Entra (Azure AD) records in the UAL: sign-ins and directory changes.
 fn map_directory(rec: &Record, lower: &str) -> Option<Mapped> {
+    // Sign-ins, the most frequent, need neither of the nested lists read below.
+    if matches!(lower.trim_end(), "userloggedin" | "userloginfailed") {
+        let ext = Params::from(rec.extended_properties);
+        let sign_in = SignIn {
+            auth_protocol: ext.non_empty("RequestType").map(str::to_string),
+            resource: Record::text(&rec.object_id).map(str::to_string),
+            ..SignIn::default()
+        };
+        return Some(Action::SignIn(sign_in).into());
+    }
     let modified: Vec<Modified> = nested(rec.modified_properties).unwrap_or_default();
     let targets: Vec<TypedId> = nested(rec.target).unwrap_or_default();
     let target_user = Record::text(&rec.object_id)
@@ -713,15 +794,6 @@ fn map_directory(rec: &Record, lower: &str) -> Option<Mapped> {
     let with_target = |action: Action| Some(Mapped { action, account: target_user.clone() });
     let new_value = |name: &str| modified.iter().find(|m| m.name.eq_ignore_ascii_case(name)).map(|m| value_text(&m.new_value));
     match lower.trim_end() {
-        "userloggedin" | "userloginfailed" => {
-            let ext = Params::from(rec.extended_properties);
-            let sign_in = SignIn {
-                auth_protocol: ext.non_empty("RequestType").map(str::to_string),
-                resource: Record::text(&rec.object_id).map(str::to_string),
-                ..SignIn::default()
-            };
-            Some(Action::SignIn(sign_in).into())
-        }
         "consent to application." | "add oauth2permissiongrant." | "add app role assignment grant to user." => {
             let scopes = modified.iter().flat_map(|m| scopes_in(&value_text(&m.new_value))).collect();
             let consent = AppConsent {

@@ -174,3 +174,76 @@ fn bad_records_are_errors_not_panics() {
     let e = event(r#"{"CreationTime":"2024-01-01T00:00:00","Operation":"MailItemsAccessed","Folders":"not json","OperationCount":true,"Parameters":7}"#);
     assert_eq!(e.action.name(), "mail_accessed");
 }
+
+#[test]
+fn plain_iso_times_match_the_general_parser() {
+    let same = [
+        "2024-03-01T10:00:00",
+        "2024-03-01T10:00:00Z",
+        "2024-03-01T10:00:00.1",
+        "2024-03-01T10:00:00.1234567",
+        "2024-03-01T10:00:00.123456789Z",
+        "2024-02-29T23:59:59.000000001",
+        "1999-12-31T00:00:00.5Z",
+    ];
+    for text in same {
+        let fast = parse_plain_iso(text);
+        assert!(fast.is_some(), "{text}");
+        assert_eq!(fast, parse_timestamp(text, DateOrder::MonthFirst), "{text}");
+    }
+    // Anything else is left to the general parser (which may still read it).
+    let other = [
+        "2024-03-01 10:00:00",
+        "2024-03-01T10:00:00+02:00",
+        "2024-03-01T10:00:00.",
+        "2024-03-01T10:00:00.1234567890",
+        "2024-03-01T10:00:60",
+        "2023-02-29T10:00:00",
+        "2024-13-01T10:00:00",
+        "2024-03-01T24:00:00",
+        "2024-03-01T10:00",
+        "+024-03-01T10:00:00",
+        "2024-03-01T10:00:00ZZ",
+        "٢٠٢٤-03-01T10:00:00",
+        "",
+    ];
+    for text in other {
+        assert_eq!(parse_plain_iso(text), None, "{text}");
+    }
+}
+
+#[test]
+fn operations_are_lower_cased_with_or_without_the_buffer() {
+    let mut buffer = [0u8; 64];
+    assert_eq!(ascii_lowercase("New-InboxRule", &mut buffer), "new-inboxrule");
+    let long = "Update application – Certificates and secrets management ÄÖ".repeat(2);
+    assert_eq!(ascii_lowercase(&long, &mut buffer), long.to_ascii_lowercase());
+    assert_eq!(ascii_lowercase("É-Send", &mut buffer), "É-send");
+}
+
+#[test]
+fn parameters_read_as_a_list_or_as_a_string_holding_one() {
+    let raw: &RawValue = serde_json::from_str(r#"[{"Name":"Identity","Value":" a\\b "},{"name":"Enabled","value":true},{"Name":"N","Value":3}]"#).unwrap();
+    let params = Params::from(Some(raw));
+    assert_eq!(params.get("identity"), Some("a\\b"));
+    assert_eq!(params.get("ENABLED"), Some("True"));
+    assert_eq!(params.non_empty("n"), Some("3"));
+    assert_eq!(params.to_owned_pairs().len(), 3);
+    let sentinel: &RawValue = serde_json::from_str(r#""[{\"Name\":\"ForwardTo\",\"Value\":\"x@evil.example\"}]""#).unwrap();
+    assert_eq!(Params::from(Some(sentinel)).get("forwardto"), Some("x@evil.example"));
+    for bad in [r#""not json""#, "7", r#"[{"Value":"no name"}]"#, r#"{"Name":"x"}"#] {
+        let raw: &RawValue = serde_json::from_str(bad).unwrap();
+        assert!(Params::from(Some(raw)).0.is_empty(), "{bad}");
+    }
+    assert!(Params::from(None).0.is_empty());
+}
+
+#[test]
+fn condition_names_are_matched_without_case() {
+    for yes in ["SubjectOrBodyContainsWords", "FROMADDRESSCONTAINSWORDS", "ExceptIfFrom", "from", "SentTo", "WithinSizeRangeMaximum"] {
+        assert!(is_condition(yes), "{yes}");
+    }
+    for no in ["MoveToFolder", "Words", "containsword", "Exce", "", "ForwardTo"] {
+        assert!(!is_condition(no), "{no}");
+    }
+}

@@ -1,0 +1,6 @@
+//! `read_file` on arbitrary bytes read as an Exchange Online message trace CSV.
+#![no_main]
+
+use mailcase_sources::Format;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mailcase_fuzz::read_bytes(data, Format::MessageTraceCsv));
