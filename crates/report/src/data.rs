@@ -59,6 +59,18 @@ pub struct ReportData {
     pub warnings_total: u64,
     /// Attribution lines required by the GeoIP / ASN databases used.
     pub geo_attribution: Vec<String>,
+    /// Verdict per account, from detection (absent in format version 1).
+    #[serde(default)]
+    pub verdicts: Vec<VerdictItem>,
+    /// Findings of detection (absent in format version 1).
+    #[serde(default)]
+    pub findings: Vec<FindingItem>,
+    /// The attacker's indicators gathered from the findings (absent in format version 1).
+    #[serde(default)]
+    pub indicators: Vec<IndicatorItem>,
+    /// How detection ran; `None` when it has not run on the case.
+    #[serde(default)]
+    pub detection: Option<DetectionSummary>,
 }
 
 /// One registered evidence file.
@@ -175,4 +187,88 @@ pub struct JournalItem {
     pub strike_reason: Option<String>,
     /// Hash of the entry in the chain (hex).
     pub hash: String,
+}
+
+/// The verdict on one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictItem {
+    /// The account (normalised address).
+    pub account: String,
+    /// `compromised`, `suspicious` or `no_evidence`.
+    pub level: String,
+    /// Why, one sentence each, already in the report's language.
+    pub reasons: Vec<String>,
+    /// Ids of the findings behind the verdict (see [`FindingItem::id`]).
+    pub finding_ids: Vec<i64>,
+}
+
+/// One finding of detection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingItem {
+    /// Id of the finding in the case.
+    pub id: i64,
+    /// The rule or analytic that produced it (a Sigma rule id, `mc-...`).
+    pub rule_id: String,
+    /// Short title (from a rule: attacker-influenced when the rule pack is third-party).
+    pub title: String,
+    /// What was seen and why it matters, in the report's language.
+    pub explanation: String,
+    /// `informational`, `low`, `medium`, `high` or `critical`.
+    pub severity: String,
+    /// `low`, `medium` or `high`.
+    pub confidence: String,
+    /// The account concerned (the main one when several).
+    pub account: Option<String>,
+    /// Other accounts concerned (spray targets, accounts reached by a pivot).
+    pub other_accounts: Vec<String>,
+    /// Time of the first supporting event.
+    pub first: DateTime<Utc>,
+    /// Time of the last supporting event.
+    pub last: DateTime<Utc>,
+    /// Number of supporting events.
+    pub event_count: u64,
+    /// MITRE ATT&CK technique ids (`T1564.008`).
+    pub attack: Vec<String>,
+    /// Items of the qualification sheet the finding answers (`2.c`).
+    pub qualification: Vec<String>,
+    /// Indicators of the attacker the finding names.
+    pub indicators: Vec<IndicatorRef>,
+}
+
+/// An indicator named by a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRef {
+    /// Kind: `ip`, `asn`, `user_agent`, `session_id`, `rule_name`, `forwarding_address`,
+    /// `app_id`, `domain`, `email`, `url` or `subject`.
+    pub kind: String,
+    /// The value, as found (attacker-controlled).
+    pub value: String,
+}
+
+/// One indicator of the attacker, over all findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorItem {
+    /// Kind, as in [`IndicatorRef::kind`].
+    pub kind: String,
+    /// The value, as found (attacker-controlled).
+    pub value: String,
+    /// First time it was seen in a finding's events.
+    pub first_seen: Option<DateTime<Utc>>,
+    /// Last time it was seen in a finding's events.
+    pub last_seen: Option<DateTime<Utc>>,
+    /// Ids of the findings that name it.
+    pub finding_ids: Vec<i64>,
+}
+
+/// How the last detection run went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetectionSummary {
+    /// Rules loaded and run.
+    pub rules_loaded: u64,
+    /// Rules skipped because they use a feature the engine does not support.
+    pub rules_unsupported: u64,
+    /// Findings produced.
+    pub findings: u64,
+    /// When the run finished.
+    pub finished_at: DateTime<Utc>,
 }

@@ -17,6 +17,7 @@
 
 mod chart;
 mod data;
+mod detection_view;
 mod display_text;
 mod error;
 mod html;
@@ -27,7 +28,8 @@ mod view;
 mod zoned_time;
 
 pub use data::{
-    AccountSummary, AsnRow, CountRow, EvidenceItem, JournalItem, Lang, ReportData, TimelineItem,
+    AccountSummary, AsnRow, CountRow, DetectionSummary, EvidenceItem, FindingItem, IndicatorItem,
+    IndicatorRef, JournalItem, Lang, ReportData, TimelineItem, VerdictItem,
 };
 pub use error::ReportError;
 pub use html::render_html;

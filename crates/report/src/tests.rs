@@ -4,6 +4,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::*;
 
+mod detection;
+
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, s).single().unwrap()
 }
@@ -121,6 +123,15 @@ pub(crate) fn sample(lang: Lang) -> ReportData {
         journal_verified: true,
         warnings_total: 21,
         geo_attribution: vec!["This product includes GeoLite2 data created by MaxMind.".into()],
+        verdicts: detection::verdicts(lang),
+        findings: detection::findings(lang),
+        indicators: detection::indicators(),
+        detection: Some(DetectionSummary {
+            rules_loaded: 142,
+            rules_unsupported: 3,
+            findings: 5,
+            finished_at: utc(2023, 9, 21, 7, 45, 0),
+        }),
     }
 }
 
@@ -339,7 +350,13 @@ fn any_character_in_any_text_field_renders_safely() {
     data.accounts[0].account = nasty.clone();
     data.timeline[0].comment = nasty.clone();
     data.journal[0].text = nasty.clone();
-    data.signins_by_asn[0].org = nasty;
+    data.signins_by_asn[0].org = nasty.clone();
+    data.findings[0].title = nasty.clone();
+    data.findings[0].explanation = nasty.clone();
+    data.findings[0].indicators[0].value = nasty.clone();
+    data.verdicts[2].reasons[0] = nasty.clone();
+    data.indicators[0].value = nasty.clone();
+    data.indicators[0].kind = nasty;
     let html = render_html(&data).unwrap();
     let bad = html.chars().find(|&c| (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c));
     assert_eq!(bad, None);

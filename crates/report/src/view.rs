@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::chart::{Chart, chart};
+use crate::detection_view::{self, DetectionView};
 use crate::data::{AccountSummary, AsnRow, CountRow, EvidenceItem, JournalItem, Lang, ReportData, TimelineItem};
 use crate::display_text::{Lines, clean, clean_list};
 use crate::error::ReportError;
@@ -34,6 +35,7 @@ pub(crate) struct ReportView {
     journal: Vec<JournalView>,
     journal_verified: bool,
     geo_attribution: Vec<String>,
+    detection: DetectionView,
 }
 
 #[derive(Serialize)]
@@ -133,9 +135,11 @@ pub(crate) fn build(data: &ReportData) -> Result<ReportView, ReportError> {
         journal: n(data.journal.len() as u64),
     };
     let org_domains: Vec<String> = data.org_domains.iter().map(|d| d.to_lowercase()).collect();
+    let l = labels(lang)?;
+    let detection = detection_view::build(data, &l, &clock);
     Ok(ReportView {
         lang: lang.tag(),
-        l: labels(lang)?,
+        l,
         case_name: flat(&data.case_name),
         generated: clock.show(data.generated_at),
         zone: clock.zone_name(),
@@ -156,6 +160,7 @@ pub(crate) fn build(data: &ReportData) -> Result<ReportView, ReportError> {
         journal: journal_views(&data.journal, &clock),
         journal_verified: data.journal_verified,
         geo_attribution: data.geo_attribution.iter().map(|g| flat(g)).collect(),
+        detection,
     })
 }
 
