@@ -12,3 +12,4 @@
 pub mod sigma;
 pub mod analytics;
 pub mod verdict;
+pub mod shipped;
