@@ -37,6 +37,12 @@ impl Case {
 
     /// Runs one read-only statement, returning at most `max_rows` rows.
     pub fn query_readonly_limit(&self, sql: &str, max_rows: usize) -> Result<QueryResult> {
+        self.query_readonly_params(sql, &[], max_rows)
+    }
+
+    /// Runs one read-only statement with text parameters bound to `?1`, `?2`...
+    /// (values from users or evidence never go into the SQL text).
+    pub fn query_readonly_params(&self, sql: &str, params: &[&str], max_rows: usize) -> Result<QueryResult> {
         check_first_keyword(sql)?;
         let path = self.db_path();
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -44,7 +50,7 @@ impl Case {
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .at(path)?;
         conn.execute_batch("PRAGMA query_only = ON;").at(path)?;
-        run(&conn, sql, max_rows).map_err(|e| match e {
+        run(&conn, sql, params, max_rows).map_err(|e| match e {
             rusqlite::Error::MultipleStatement => {
                 CaseError::QueryRefused("one statement at a time".into())
             }
@@ -56,7 +62,7 @@ impl Case {
     }
 }
 
-fn run(conn: &Connection, sql: &str, max_rows: usize) -> rusqlite::Result<Result<QueryResult>> {
+fn run(conn: &Connection, sql: &str, params: &[&str], max_rows: usize) -> rusqlite::Result<Result<QueryResult>> {
     let mut stmt = conn.prepare(sql)?;
     if !stmt.readonly() {
         return Ok(Err(CaseError::QueryRefused(
@@ -68,7 +74,7 @@ fn run(conn: &Connection, sql: &str, max_rows: usize) -> rusqlite::Result<Result
         .iter()
         .map(|c| (*c).to_owned())
         .collect();
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
     let mut out = QueryResult {
         columns,
         rows: Vec::new(),

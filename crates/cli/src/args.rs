@@ -69,6 +69,19 @@ pub enum Command {
     Evidence(EvidenceCmd),
     /// Write the case report again (HTML and JSON in `reports/`).
     Report(ReportArgs),
+    /// Findings of the last detection run.
+    Findings(FindingsArgs),
+    /// Verdict per account, with the reasons.
+    Accounts(AccountsArgs),
+    /// The attacker's indicators, with where each was seen.
+    Indicators(IndicatorsArgs),
+    /// Run detection again (after adding rules, or to use your own rule folders).
+    Hunt(HuntArgs),
+    /// Everything one indicator touches: accounts, times, actions.
+    Pivot(PivotArgs),
+    /// The detection rules: what is loaded, what is not and why.
+    #[command(subcommand)]
+    Rules(RulesCmd),
     /// Generate realistic sample evidence (a small organisation and a BEC story).
     #[command(subcommand)]
     Sample(SampleCmd),
@@ -107,6 +120,12 @@ pub struct InvestigateArgs {
     /// Do not write the report at the end.
     #[arg(long)]
     pub no_report: bool,
+    /// Do not run detection after the import.
+    #[arg(long)]
+    pub no_detect: bool,
+    /// More Sigma rule folders to run besides the shipped pack.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// `events`.
@@ -385,6 +404,128 @@ pub struct GeoipLookupArgs {
     /// Directory of GeoIP databases.
     #[arg(long, env = "MAILCASE_GEOIP_DIR", value_name = "DIR")]
     pub geoip_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Severities for filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// Informational and above.
+    Informational,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+}
+
+/// `findings`.
+#[derive(Args, Debug)]
+pub struct FindingsArgs {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// Only findings about this account.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Only findings at least this severe.
+    #[arg(long, value_enum)]
+    pub min_severity: Option<SeverityArg>,
+    /// Only this rule or analytic.
+    #[arg(long)]
+    pub rule: Option<String>,
+    /// Also list each finding's events.
+    #[arg(long)]
+    pub events: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `accounts`.
+#[derive(Args, Debug)]
+pub struct AccountsArgs {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// Also list the accounts with no evidence.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `indicators`.
+#[derive(Args, Debug)]
+pub struct IndicatorsArgs {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `hunt`.
+#[derive(Args, Debug)]
+pub struct HuntArgs {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// More Sigma rule folders (searched recursively).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Who runs it (journal author).
+    #[arg(long, env = "MAILCASE_AUTHOR")]
+    pub author: Option<String>,
+    /// Directory of GeoIP databases (for the report's attribution).
+    #[arg(long, env = "MAILCASE_GEOIP_DIR", value_name = "DIR")]
+    pub geoip_dir: Option<PathBuf>,
+}
+
+/// `pivot`.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(false)))]
+pub struct PivotArgs {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// A client address.
+    #[arg(long, group = "what")]
+    pub ip: Option<String>,
+    /// An account: its addresses, user agents and sessions, searched in other accounts.
+    #[arg(long, group = "what")]
+    pub account: Option<String>,
+    /// A user agent (exact).
+    #[arg(long, group = "what")]
+    pub user_agent: Option<String>,
+    /// An autonomous system number.
+    #[arg(long, group = "what")]
+    pub asn: Option<u32>,
+    /// A session id.
+    #[arg(long, group = "what")]
+    pub session: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `rules`.
+#[derive(Subcommand, Debug)]
+pub enum RulesCmd {
+    /// List the loaded rules and those that cannot run, with the reason.
+    List(RulesListArgs),
+    /// Run each rule's own positive and negative examples.
+    Test(RulesListArgs),
+}
+
+/// `rules list|test`.
+#[derive(Args, Debug)]
+pub struct RulesListArgs {
+    /// More Sigma rule folders.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -3,7 +3,7 @@
 use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 use mailcase_case::{Case, EventFilter, EventRow};
@@ -23,8 +23,7 @@ const COLUMNS: [&str; 24] = [
 const TABLE_COLUMNS: [&str; 9] = ["time", "account", "action", "outcome", "ip", "country", "as_org", "app", "user_agent"];
 
 pub fn run(ctx: &Ctx, a: EventsArgs) -> Result<ExitCode> {
-    let case = Case::open(&a.case.dir).with_context(|| t!("case-open-failed", dir = a.case.dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
+    let case = ctx.open_case(&a.case.dir)?;
     let tz = crate::times::zone(&case.settings().time_zone)?;
     let time = |s: &Option<String>| s.as_deref().map(|t| crate::times::parse_user_time(t, tz)).transpose();
     let filter = EventFilter {
@@ -39,11 +38,21 @@ pub fn run(ctx: &Ctx, a: EventsArgs) -> Result<ExitCode> {
     };
     let rows = case.events(&filter)?;
     let truncated = rows.len() as u64 > a.limit;
-    let columns: &[&str] = if a.format == Format::Table { &TABLE_COLUMNS } else { &COLUMNS };
-    let mut listing = Listing::new(a.format, io::stdout().lock(), columns)?;
-    for row in rows.iter().take(a.limit as usize) {
-        let mut object = to_object(row, a.format);
-        if a.format == Format::Table {
+    let shown = &rows[..rows.len().min(a.limit as usize)];
+    print_rows(&case, shown, a.format, tz)?;
+    if truncated {
+        eprintln!("{}", t!("events-truncated", limit = a.limit));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints event rows in a format (the table shows times in the case zone).
+pub fn print_rows(_case: &Case, rows: &[EventRow], format: Format, tz: chrono_tz::Tz) -> Result<()> {
+    let columns: &[&str] = if format == Format::Table { &TABLE_COLUMNS } else { &COLUMNS };
+    let mut listing = Listing::new(format, io::stdout().lock(), columns)?;
+    for row in rows {
+        let mut object = to_object(row, format);
+        if format == Format::Table {
             let local = mailcase_case::times::from_stored(&row.time).map(|t| crate::times::show(t, tz));
             object.insert("time".into(), local.map_or(Value::Null, Value::from));
         }
@@ -51,10 +60,7 @@ pub fn run(ctx: &Ctx, a: EventsArgs) -> Result<ExitCode> {
         listing.row(&values)?;
     }
     listing.finish()?;
-    if truncated {
-        eprintln!("{}", t!("events-truncated", limit = a.limit));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The row as a JSON object; in JSON output `details` and `raw` are nested JSON, in

@@ -3,7 +3,7 @@
 use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 use mailcase_case::Case;
@@ -22,11 +22,11 @@ const TABLE_COLUMNS: [&str; 8] = ["id", "original_path", "format_description", "
 pub fn run(ctx: &Ctx, cmd: EvidenceCmd) -> Result<ExitCode> {
     match cmd {
         EvidenceCmd::List(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             list(&case, a.format)?;
         }
         EvidenceCmd::Warnings(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             let warnings = case.warnings(a.id)?;
             let mut listing = Listing::new(a.format, io::stdout().lock(), &["record", "message"])?;
             for w in warnings {
@@ -38,11 +38,6 @@ pub fn run(ctx: &Ctx, cmd: EvidenceCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn open(ctx: &Ctx, dir: &std::path::Path) -> Result<Case> {
-    let case = Case::open(dir).with_context(|| t!("case-open-failed", dir = dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
-    Ok(case)
-}
 
 /// Human description of a stored format id.
 pub fn format_description(id: Option<&str>) -> String {

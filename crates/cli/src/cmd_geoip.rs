@@ -69,3 +69,10 @@ pub fn open_enricher(given: Option<std::path::PathBuf>) -> Result<mailcase_enric
         }
     }
 }
+
+/// The GeoIP databases if they open, else none (for attribution lines only).
+pub fn open_enricher_quietly(given: Option<std::path::PathBuf>) -> mailcase_enrich::Enricher {
+    crate::geoip_dir::resolve(given)
+        .and_then(|dir| mailcase_enrich::Enricher::open_dir(&dir).ok())
+        .unwrap_or_else(mailcase_enrich::Enricher::empty)
+}

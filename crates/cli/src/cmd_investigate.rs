@@ -41,11 +41,13 @@ pub fn run(ctx: &Ctx, a: InvestigateArgs) -> Result<ExitCode> {
 
     let total_events = case.event_count()?;
     journal_util::system(&case, &author, t!("journal-investigate-end", events = total_events), vec![])?;
+    if !a.no_detect {
+        crate::cmd_hunt::detect_and_report(&case, &a.rules, &author, ctx.quiet)?;
+    }
     let report_path = if a.no_report {
         None
     } else {
-        let geoip = crate::geoip_dir::resolve(a.geoip_dir.clone());
-        let paths = crate::cmd_report::write(&case, geoip.as_deref(), &enricher)?;
+        let paths = crate::cmd_report::write(&case, &enricher)?;
         let html = paths.into_iter().find(|p| p.extension().is_some_and(|e| e == "html"));
         if let Some(p) = &html {
             journal_util::system(&case, &author, t!("journal-report-written", path = p.display().to_string()), vec![])?;

@@ -3,7 +3,7 @@
 use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Value, json};
 
 use mailcase_case::{Case, Entry, EntryKind, JournalProblem, NewEntry};
@@ -16,7 +16,7 @@ use crate::output::{Listing, terminal_safe};
 pub fn run(ctx: &Ctx, cmd: JournalCmd) -> Result<ExitCode> {
     match cmd {
         JournalCmd::Add(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             let tz = match &a.tz {
                 Some(z) => crate::times::zone(z)?,
                 None => crate::times::zone(&case.settings().time_zone)?,
@@ -38,28 +38,23 @@ pub fn run(ctx: &Ctx, cmd: JournalCmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         JournalCmd::Strike(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             let entry = case.journal_strike(a.seq, &a.reason, &author_or_default(a.author.as_deref()))?;
             println!("{}", t!("journal-struck", seq = a.seq, by = entry.seq));
             Ok(ExitCode::SUCCESS)
         }
         JournalCmd::Show(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             show(&case, a.format)?;
             Ok(ExitCode::SUCCESS)
         }
         JournalCmd::Verify(a) => {
-            let case = open(ctx, &a.case.dir)?;
+            let case = ctx.open_case(&a.case.dir)?;
             verify(&case, a.format)
         }
     }
 }
 
-fn open(ctx: &Ctx, dir: &std::path::Path) -> Result<Case> {
-    let case = Case::open(dir).with_context(|| t!("case-open-failed", dir = dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
-    Ok(case)
-}
 
 const COLUMNS: [&str; 12] =
     ["seq", "occurred_at", "recorded_at", "author", "kind", "text", "concerns", "strikes", "reason", "struck_by", "id", "hash"];

@@ -3,17 +3,15 @@
 use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use mailcase_case::Case;
 
 use crate::Ctx;
 use crate::args::QueryArgs;
 use crate::output::Listing;
 
 pub fn run(ctx: &Ctx, a: QueryArgs) -> Result<ExitCode> {
-    let case = Case::open(&a.case.dir).with_context(|| t!("case-open-failed", dir = a.case.dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
+    let case = ctx.open_case(&a.case.dir)?;
     let result = case.query_readonly_limit(&a.sql, usize::try_from(a.limit).unwrap_or(usize::MAX))?;
     let columns: Vec<&str> = result.columns.iter().map(String::as_str).collect();
     let mut listing = Listing::new(a.format, io::stdout().lock(), &columns)?;

@@ -9,21 +9,17 @@ use chrono::Utc;
 use mailcase_case::Case;
 use mailcase_enrich::Enricher;
 use mailcase_report::{
-    AccountSummary, AsnRow, CountRow, EvidenceItem, JournalItem, Lang, ReportData, TimelineItem,
+    AccountSummary, AsnRow, CountRow, DetectionSummary, EvidenceItem, FindingItem, IndicatorItem, IndicatorRef,
+    JournalItem, Lang, ReportData, TimelineItem, VerdictItem,
 };
 
 use crate::Ctx;
 use crate::args::ReportArgs;
 
 pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<ExitCode> {
-    let case = Case::open(&a.case.dir).with_context(|| t!("case-open-failed", dir = a.case.dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
-    let geoip = crate::geoip_dir::resolve(a.geoip_dir);
-    let enricher = match &geoip {
-        Some(dir) => Enricher::open_dir(dir).unwrap_or_else(|_| Enricher::empty()),
-        None => Enricher::empty(),
-    };
-    let paths = write(&case, geoip.as_deref(), &enricher)?;
+    let case = ctx.open_case(&a.case.dir)?;
+    let enricher = crate::cmd_geoip::open_enricher_quietly(a.geoip_dir);
+    let paths = write(&case, &enricher)?;
     let author = crate::journal_util::author_or_default(None);
     for p in &paths {
         println!("{}", t!("report-written", path = p.display().to_string()));
@@ -35,7 +31,7 @@ pub fn run(ctx: &Ctx, a: ReportArgs) -> Result<ExitCode> {
 }
 
 /// Writes `reports/report.html` and `reports/report.json`; returns their paths.
-pub fn write(case: &Case, _geoip_dir: Option<&Path>, enricher: &Enricher) -> Result<Vec<PathBuf>> {
+pub fn write(case: &Case, enricher: &Enricher) -> Result<Vec<PathBuf>> {
     let data = assemble(case, enricher)?;
     let dir = case.reports_dir();
     mailcase_report::write_reports(&data, &dir).with_context(|| dir.display().to_string())
@@ -140,6 +136,7 @@ fn assemble(case: &Case, enricher: &Enricher) -> Result<ReportData> {
         })
         .collect();
     let journal_verified = case.journal_verify()?.is_ok();
+    let detection = detection_data(case)?;
     let geo_attribution = enricher.databases().iter().map(|d| d.attribution.clone()).filter(|a| !a.is_empty()).collect();
     Ok(ReportData {
         case_name: settings.name.clone(),
@@ -157,5 +154,74 @@ fn assemble(case: &Case, enricher: &Enricher) -> Result<ReportData> {
         journal_verified,
         warnings_total,
         geo_attribution,
+        verdicts: detection.verdicts,
+        findings: detection.findings,
+        indicators: detection.indicators,
+        detection: detection.summary,
     })
+}
+
+struct Detection {
+    verdicts: Vec<VerdictItem>,
+    findings: Vec<FindingItem>,
+    indicators: Vec<IndicatorItem>,
+    summary: Option<DetectionSummary>,
+}
+
+fn detection_data(case: &Case) -> Result<Detection> {
+    let lang = if crate::i18n::lang() == crate::i18n::Lang::Fr { "fr" } else { "en" };
+    let Some(run) = case.last_detection_run()? else {
+        return Ok(Detection { verdicts: vec![], findings: vec![], indicators: vec![], summary: None });
+    };
+    let verdicts = case
+        .verdicts()?
+        .into_iter()
+        .map(|v| VerdictItem {
+            account: v.account.to_string(),
+            level: v.level.as_str().to_owned(),
+            reasons: v.reasons.iter().map(|r| r.get(lang).to_owned()).collect(),
+            finding_ids: v.finding_ids,
+        })
+        .collect();
+    let findings = case
+        .findings(&mailcase_case::FindingFilter::default())?
+        .into_iter()
+        .map(|f| {
+            let x = f.finding;
+            FindingItem {
+                id: f.id,
+                rule_id: x.rule_id,
+                title: x.title.get(lang).to_owned(),
+                explanation: x.explanation.get(lang).to_owned(),
+                severity: x.severity.as_str().to_owned(),
+                confidence: serde_json::to_value(x.confidence).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                account: x.account.map(|a| a.to_string()),
+                other_accounts: x.other_accounts.iter().map(|a| a.to_string()).collect(),
+                first: x.first,
+                last: x.last,
+                event_count: f.event_count,
+                attack: x.attack,
+                qualification: x.qualification,
+                indicators: x.indicators.iter().map(|i| IndicatorRef { kind: i.kind.as_str().to_owned(), value: i.value.clone() }).collect(),
+            }
+        })
+        .collect();
+    let indicators = case
+        .indicators()?
+        .into_iter()
+        .map(|i| IndicatorItem {
+            kind: i.kind.as_str().to_owned(),
+            value: i.value,
+            first_seen: i.first_seen,
+            last_seen: i.last_seen,
+            finding_ids: i.finding_ids,
+        })
+        .collect();
+    let summary = Some(DetectionSummary {
+        rules_loaded: run.rules_loaded,
+        rules_unsupported: run.rules_unsupported,
+        findings: run.findings,
+        finished_at: run.finished_at,
+    });
+    Ok(Detection { verdicts, findings, indicators, summary })
 }

@@ -3,7 +3,7 @@
 use std::io;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use mailcase_case::{Case, ManualEntry, TimelineRow};
@@ -23,21 +23,16 @@ pub fn run(ctx: &Ctx, a: TimelineArgs) -> Result<ExitCode> {
             let Some(dir) = a.case else {
                 bail!(t!("case-required"));
             };
-            let case = open(ctx, &dir)?;
+            let case = ctx.open_case(&dir)?;
             show(&case, a.format)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn open(ctx: &Ctx, dir: &std::path::Path) -> Result<Case> {
-    let case = Case::open(dir).with_context(|| t!("case-open-failed", dir = dir.display().to_string()))?;
-    ctx.use_case_lang(crate::cmd_investigate::lang_code(case.settings().language));
-    Ok(case)
-}
 
 fn add(ctx: &Ctx, a: TimelineAddArgs) -> Result<ExitCode> {
-    let case = open(ctx, &a.case.dir)?;
+    let case = ctx.open_case(&a.case.dir)?;
     let tz = crate::times::zone(a.tz.as_deref().unwrap_or(&case.settings().time_zone))?;
     let time = crate::times::parse_user_time(&a.at, tz)?;
     let entry = ManualEntry {

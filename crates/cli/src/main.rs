@@ -5,7 +5,11 @@ mod i18n;
 mod args;
 mod cmd_evidence;
 mod cmd_events;
+mod cmd_findings;
 mod cmd_geoip;
+mod cmd_hunt;
+mod cmd_pivot;
+mod cmd_rules;
 mod cmd_investigate;
 mod cmd_journal;
 mod cmd_query;
@@ -13,6 +17,7 @@ mod cmd_report;
 mod cmd_sample;
 mod cmd_timeline;
 mod describe;
+mod detection;
 mod geoip_dir;
 mod ingest;
 mod journal_util;
@@ -47,6 +52,12 @@ fn main() -> ExitCode {
         Command::Journal(a) => cmd_journal::run(&ctx, a),
         Command::Evidence(a) => cmd_evidence::run(&ctx, a),
         Command::Report(a) => cmd_report::run(&ctx, a),
+        Command::Findings(a) => cmd_findings::run(&ctx, a),
+        Command::Accounts(a) => cmd_findings::accounts(&ctx, a),
+        Command::Indicators(a) => cmd_findings::indicators(&ctx, a),
+        Command::Hunt(a) => cmd_hunt::run(&ctx, a),
+        Command::Pivot(a) => cmd_pivot::run(&ctx, a),
+        Command::Rules(a) => cmd_rules::run(&ctx, a),
         Command::Sample(a) => cmd_sample::run(&ctx, a),
         Command::Geoip(a) => cmd_geoip::run(&ctx, a),
     };
@@ -82,6 +93,14 @@ impl Ctx {
         if !self.lang_forced {
             i18n::init(Lang::from_code(case_lang).unwrap_or_else(Lang::from_env));
         }
+    }
+
+    /// Opens an existing case and takes its language unless `--lang` was given.
+    pub fn open_case(&self, dir: &std::path::Path) -> anyhow::Result<mailcase_case::Case> {
+        use anyhow::Context;
+        let case = mailcase_case::Case::open(dir).with_context(|| t!("case-open-failed", dir = dir.display().to_string()))?;
+        self.use_case_lang(cmd_investigate::lang_code(case.settings().language));
+        Ok(case)
     }
 
     /// Sets the language from the environment unless `--lang` was given.

@@ -302,6 +302,7 @@ fn an_interrupted_import_resumes_without_duplicates() {
     // the file is still `importing`.
     let conn = rusqlite::Connection::open(h.case().join("case.sqlite")).unwrap();
     let id: i64 = conn.query_row("SELECT evidence_id FROM events GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    conn.execute("DELETE FROM finding_events WHERE event_id IN (SELECT id FROM events WHERE evidence_id = ?1 AND id % 2 = 0)", [id]).unwrap();
     conn.execute("DELETE FROM events WHERE evidence_id = ?1 AND id % 2 = 0", [id]).unwrap();
     conn.execute("UPDATE evidence SET status = 'importing' WHERE id = ?1", [id]).unwrap();
     drop(conn);
@@ -384,4 +385,77 @@ fn geoip_lookup_uses_the_given_databases() {
     let v = h.json(&["geoip", "lookup", "--geoip-dir", geoip_test_dir().to_str().unwrap(), "--format", "json", "81.2.69.142", "10.1.2.3"]);
     assert_eq!(v[0]["country"], "GB");
     assert_eq!(v[1]["net_class"], "private");
+}
+
+/// A GeoIP directory built from the real ip-location-db tarballs in ../shared, once.
+fn real_geoip() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<(tempfile::TempDir, PathBuf)>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let shared = shared_fixtures()?.join("geo");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        for entry in std::fs::read_dir(&shared).ok()?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "tgz") {
+                let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let out = src.join(name);
+                std::fs::create_dir_all(&out).unwrap();
+                let ok = Command::new("tar").arg("-xzf").arg(&path).arg("-C").arg(&out).status().ok()?.success();
+                assert!(ok, "cannot extract {}", path.display());
+            }
+        }
+        let out = dir.path().join("geoip");
+        let status = Command::new(env!("CARGO_BIN_EXE_mailcase"))
+            .args(["geoip", "import", src.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .status()
+            .ok()?;
+        assert!(status.success());
+        Some((dir, out))
+    })
+    .as_ref()
+    .map(|(_, p)| p.as_path())
+}
+
+#[test]
+fn the_sample_story_is_found_and_nobody_else_is_called_compromised() {
+    let Some(geoip) = real_geoip() else { return };
+    let h = Harness::new();
+    let case = h.case();
+    let ev = h.path("ev");
+    h.ok(&["--quiet", "sample", "generate", "--out", ev.to_str().unwrap(), "--seed", "42"]);
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(ev.join("ground-truth.json")).unwrap()).unwrap();
+    std::fs::remove_file(ev.join("ground-truth.json")).unwrap();
+    let out = h.ok(&[
+        "--quiet", "investigate", "--case", case.to_str().unwrap(), "--org-domain", "hopital-exemple.fr",
+        "--geoip-dir", geoip.to_str().unwrap(), ev.to_str().unwrap(),
+    ]);
+    assert!(out.contains("COMPROMISED"), "{out}");
+    let verdicts = h.json(&["accounts", "--case", case.to_str().unwrap(), "--format", "json"]);
+    let compromised: Vec<&str> = verdicts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["verdict"] == "compromised")
+        .map(|v| v["account"].as_str().unwrap())
+        .collect();
+    let victims: Vec<&str> = truth["victims"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(compromised, victims, "exactly the victims are compromised");
+    // The aggregator user is flagged for policy, not as compromised.
+    let aggregator = truth["aggregator"]["upn"].as_str().unwrap();
+    assert!(verdicts.as_array().unwrap().iter().any(|v| v["account"] == aggregator && v["verdict"] == "suspicious"));
+    // The findings of the victim include the foreign sign-in and the hiding rule.
+    let findings = h.json(&["findings", "--case", case.to_str().unwrap(), "--account", victims[0], "--format", "json"]);
+    let rules: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    assert!(rules.iter().any(|r| r.starts_with("mc-rule-")), "{rules:?}");
+    assert!(rules.iter().any(|r| *r == "mc-new-country" || *r == "mc-aitm-sign-in"), "{rules:?}");
+    // The attacker's addresses are indicators; pivoting on one finds the victim.
+    let indicators = h.json(&["indicators", "--case", case.to_str().unwrap(), "--format", "json"]);
+    let replay_ip = truth["attacker"]["ips"][1]["ip"].as_str().unwrap();
+    assert!(indicators.as_array().unwrap().iter().any(|i| i["value"] == replay_ip), "{indicators}");
+    let pivot = h.json(&["pivot", "--case", case.to_str().unwrap(), "--ip", replay_ip, "--format", "json"]);
+    assert!(pivot.as_array().unwrap().iter().any(|r| r["account"] == victims[0]));
+    // The report has the verdicts.
+    let html = std::fs::read_to_string(case.join("reports/report.html")).unwrap();
+    assert!(html.contains(&victims[0].replace('/', "&#x2f;")) || html.contains(victims[0]));
 }

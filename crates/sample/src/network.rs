@@ -4,7 +4,7 @@
 
 use fastrand::Rng;
 
-/// An autonomous system and some of its IPv4 /16 blocks (first two octets).
+/// An autonomous system and some of its IPv4 ranges.
 #[derive(Debug)]
 pub(crate) struct Network {
     /// AS number.
@@ -13,15 +13,23 @@ pub(crate) struct Network {
     pub org: &'static str,
     /// Country where the addresses are registered (ISO 3166 alpha-2).
     pub country: &'static str,
-    /// /16 blocks (first two octets) owned by this AS.
-    pub blocks: &'static [(u8, u8)],
+    /// Inclusive IPv4 ranges (first, last address) routed by this AS, checked against
+    /// the ip-location-db ASN and country data the set-up installs (2.3.2026061719).
+    pub ranges: &'static [(&'static str, &'static str)],
 }
 
 impl Network {
-    /// A random host address inside one of the blocks (never .0 or .255).
+    /// A random host address inside one of the ranges (never .0 or .255).
     pub(crate) fn host(&self, rng: &mut Rng) -> String {
-        let (a, b) = self.blocks[rng.usize(..self.blocks.len())];
-        format!("{a}.{b}.{}.{}", rng.u8(0..=255), rng.u8(1..=254))
+        let (first, last) = self.ranges[rng.usize(..self.ranges.len())];
+        let parse = |s: &str| u32::from(s.parse::<std::net::Ipv4Addr>().expect("static address"));
+        let (first, last) = (parse(first), parse(last));
+        loop {
+            let ip = std::net::Ipv4Addr::from(rng.u32(first..=last));
+            if !matches!(ip.octets()[3], 0 | 255) {
+                return ip.to_string();
+            }
+        }
     }
 }
 
@@ -30,43 +38,28 @@ pub(crate) const ORANGE: Network = Network {
     asn: 3215,
     org: "Orange S.A.",
     country: "FR",
-    blocks: &[
-        (2, 4),
-        (2, 9),
-        (90, 12),
-        (90, 45),
-        (86, 246),
-        (81, 49),
-        (80, 15),
-    ],
+    ranges: &[("193.252.68.0", "193.252.71.255"), ("86.233.0.0", "86.240.127.255"), ("90.73.0.0", "90.73.255.255"), ("194.250.119.0", "194.250.130.255")],
 };
 /// Free.
 pub(crate) const FREE: Network = Network {
     asn: 12322,
     org: "Free SAS",
     country: "FR",
-    blocks: &[
-        (78, 194),
-        (78, 242),
-        (82, 64),
-        (82, 65),
-        (82, 230),
-        (88, 168),
-    ],
+    ranges: &[("83.159.0.0", "83.159.255.255"), ("88.160.0.0", "88.191.255.255"), ("88.120.0.0", "88.127.255.255"), ("62.147.0.0", "62.147.255.255")],
 };
 /// SFR.
 pub(crate) const SFR: Network = Network {
     asn: 15557,
     org: "Societe Francaise Du Radiotelephone - SFR SA",
     country: "FR",
-    blocks: &[(37, 64), (37, 66), (77, 130), (77, 150), (78, 115)],
+    ranges: &[("83.145.64.0", "83.145.127.255"), ("77.104.0.0", "77.104.63.255"), ("213.223.0.0", "213.223.45.255"), ("91.240.78.0", "91.240.79.255")],
 };
 /// Bouygues Telecom (fixed and mobile).
 pub(crate) const BOUYGUES: Network = Network {
     asn: 5410,
     org: "Bouygues Telecom SA",
     country: "FR",
-    blocks: &[(5, 49), (31, 34), (31, 36), (62, 34), (87, 89)],
+    ranges: &[("195.36.128.0", "195.36.255.255"), ("87.88.0.0", "87.89.95.255"), ("62.34.0.0", "62.35.255.255"), ("5.48.0.0", "5.51.255.255")],
 };
 /// Residential ISPs, in rough market-share order.
 pub(crate) const HOME_ISPS: [&Network; 4] = [&ORANGE, &FREE, &SFR, &BOUYGUES];
@@ -75,35 +68,35 @@ pub(crate) const DIGITALOCEAN: Network = Network {
     asn: 14061,
     org: "DigitalOcean, LLC",
     country: "US",
-    blocks: &[(24, 199)],
+    ranges: &[("198.89.97.0", "198.89.97.255"), ("69.55.58.0", "69.55.63.255"), ("159.89.58.0", "159.89.255.255"), ("69.55.54.0", "69.55.56.255")],
 };
 /// M247, a hosting and VPN provider: where the stolen session is replayed.
 pub(crate) const M247: Network = Network {
     asn: 9009,
     org: "M247 Europe SRL",
     country: "RO",
-    blocks: &[(2, 57)],
+    ranges: &[("144.225.99.0", "144.225.99.255"), ("81.180.228.0", "81.180.229.255"), ("81.180.254.0", "81.180.255.255"), ("94.176.148.0", "94.176.148.255")],
 };
 /// Vultr (The Constant Company): the password spray.
 pub(crate) const VULTR: Network = Network {
     asn: 20473,
     org: "The Constant Company, LLC",
     country: "US",
-    blocks: &[(45, 76), (45, 77)],
+    ranges: &[("96.47.231.0", "96.47.231.255"), ("45.14.46.0", "45.14.46.255"), ("136.242.96.0", "136.242.127.255"), ("44.31.111.0", "44.31.111.255")],
 };
 /// VK (Mail.ru): the myMail IMAP aggregator's pollers.
 pub(crate) const VK: Network = Network {
     asn: 47764,
     org: "LLC VK",
     country: "RU",
-    blocks: &[(5, 61)],
+    ranges: &[("146.185.208.0", "146.185.211.255"), ("213.219.212.0", "213.219.215.255"), ("87.239.104.0", "87.239.111.255"), ("95.163.32.0", "95.163.63.255")],
 };
 /// Hetzner: the phishing sender's mail server.
 pub(crate) const HETZNER: Network = Network {
     asn: 24940,
     org: "Hetzner Online GmbH",
     country: "DE",
-    blocks: &[(5, 75), (23, 88)],
+    ranges: &[("162.55.0.0", "162.55.255.255"), ("85.10.192.0", "85.10.255.255"), ("188.34.128.0", "188.34.255.255"), ("144.76.0.0", "144.76.255.255")],
 };
 
 /// A place as Entra reports it in `location`.
@@ -388,7 +381,12 @@ mod tests {
             let ip = ORANGE.host(&mut rng);
             let parsed: std::net::Ipv4Addr = ip.parse().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
             let o = parsed.octets();
-            assert!(ORANGE.blocks.contains(&(o[0], o[1])), "{ip}");
+            let n = u32::from(std::net::Ipv4Addr::from(o));
+            let inside = ORANGE.ranges.iter().any(|(a, b)| {
+                let p = |s: &str| u32::from(s.parse::<std::net::Ipv4Addr>().unwrap());
+                (p(a)..=p(b)).contains(&n)
+            });
+            assert!(inside, "{ip}");
             assert!(o[3] != 0 && o[3] != 255);
         }
     }
