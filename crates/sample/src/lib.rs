@@ -49,6 +49,10 @@ pub struct SampleOptions {
     /// Total size to reach by adding background activity, in bytes; `None` for the
     /// natural size (a few megabytes).
     pub target_bytes: Option<u64>,
+    /// Leave the attack out: only ordinary activity (and the IMAP aggregator user), to
+    /// measure how noisy detection is on a benign organisation. The ground truth then
+    /// names no victim and no attacker activity is written.
+    pub benign: bool,
 }
 
 impl Default for SampleOptions {
@@ -60,6 +64,7 @@ impl Default for SampleOptions {
             days: 21,
             start: NaiveDate::from_ymd_opt(2025, 11, 3).unwrap_or(NaiveDate::MIN),
             target_bytes: None,
+            benign: false,
         }
     }
 }
@@ -152,6 +157,9 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, Sam
             first: opts.start,
         },
     );
+    if opts.benign {
+        story_batch = Batch::default();
+    }
     let mut sinks = Sinks::create(out_dir)?;
     core_days(
         &mut rng,
@@ -163,7 +171,14 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, Sam
     if let Some(target) = opts.target_bytes {
         pad(&mut rng, &world, &mut sinks, (opts.start, last), target)?;
     }
-    write_rules(out_dir, &facts.rules_csv_rows)?;
+    let attacker_rule = facts.attacker.rule_name.clone();
+    let rules: Vec<_> = facts
+        .rules_csv_rows
+        .iter()
+        .filter(|row| !opts.benign || !row.iter().any(|cell| *cell == attacker_rule))
+        .cloned()
+        .collect();
+    write_rules(out_dir, &rules)?;
     let files = sinks.finish()?;
     let truth = build_truth(opts, &world, facts, (window, last), files);
     write_truth(out_dir, &truth)?;
@@ -310,7 +325,7 @@ fn build_truth(
             })
             .collect(),
         shared_mailboxes: org.shared.clone(),
-        victims: vec![org.with_role(Role::Billing).upn.clone()],
+        victims: if opts.benign { Vec::new() } else { vec![org.with_role(Role::Billing).upn.clone()] },
         admin: org.with_role(Role::Admin).upn.clone(),
         partner: PartnerEntry {
             name: org::PARTNER.name.into(),

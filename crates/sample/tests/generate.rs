@@ -334,3 +334,26 @@ fn bad_options_are_refused() {
         assert!(generate(&opts, dir.path()).is_err());
     }
 }
+
+#[test]
+fn benign_samples_carry_no_attack() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = mailcase_sample::SampleOptions { users: 12, days: 10, ..Default::default() };
+    let attacked = mailcase_sample::generate(&base, &dir.path().join("a")).unwrap();
+    let benign_opts = mailcase_sample::SampleOptions { benign: true, ..base };
+    let benign = mailcase_sample::generate(&benign_opts, &dir.path().join("b")).unwrap();
+    let truth = serde_json::to_value(&benign).unwrap();
+    assert_eq!(truth["victims"], serde_json::json!([]));
+    let attacked = serde_json::to_value(&attacked).unwrap();
+    let rule = attacked["attacker"]["rule_name"].as_str().unwrap().to_owned();
+    let replay_ip = attacked["attacker"]["ips"][1]["ip"].as_str().unwrap().to_owned();
+    for entry in std::fs::read_dir(dir.path().join("b")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() == "ground-truth.json" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&replay_ip), "{} has the attacker's address", path.display());
+        assert!(!text.contains(&format!("\"{rule}\"")) && !text.contains(&format!(",{rule},")), "{} has the attacker's rule", path.display());
+    }
+}
