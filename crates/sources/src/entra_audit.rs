@@ -23,7 +23,7 @@ use mailcase_model::{
 use serde_json::Value;
 
 use crate::RecordCtx;
-use crate::entra_signin::fields::{self, Layers, Object};
+use crate::fields::{self, Layers, Object};
 
 /// Turns one audit record (JSON text of any shape above) into an event.
 pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
@@ -312,8 +312,11 @@ fn role_change(op: &str, targets: &[Target]) -> Option<Action> {
 }
 
 /// `Update user` changing `AccountEnabled` (enabled or disabled) or a
-/// `StrongAuthentication*` property (an MFA method added when the new list is at least
-/// as long as the old, removed otherwise: an approximation the raw record can refine).
+/// `StrongAuthentication*` property. For the latter the old and new method sets are
+/// compared: a method present only in the new value is an addition, one present only
+/// in the old value a removal; a change that adds and removes nothing (the default
+/// method switched, the same list rewritten) is no MFA event at all (`None`, so the
+/// caller reports `Other`).
 fn update_user(targets: &[Target]) -> Option<Action> {
     if let Some(change) = find_change(targets, "AccountEnabled") {
         let enabled = change
@@ -326,16 +329,64 @@ fn update_user(targets: &[Target]) -> Option<Action> {
             Action::AccountDisabled
         });
     }
-    let change = targets.iter().flat_map(|t| &t.changes).find(|c| {
-        c.name
-            .to_ascii_lowercase()
-            .starts_with("strongauthentication")
-    })?;
-    let entries = |v: &Option<String>| v.as_deref().map_or(0, |s| s.matches('{').count());
+    let strong: Vec<&Change> = targets
+        .iter()
+        .flat_map(|t| &t.changes)
+        .filter(|c| {
+            c.name
+                .to_ascii_lowercase()
+                .starts_with("strongauthentication")
+        })
+        .collect();
+    let differences: Vec<(&Change, bool, bool)> = strong
+        .into_iter()
+        .map(|c| {
+            let (old, new) = (method_set(c.old.as_deref()), method_set(c.new.as_deref()));
+            let added = new.iter().any(|m| !old.contains(m));
+            let removed = old.iter().any(|m| !new.contains(m));
+            (c, added, removed)
+        })
+        .collect();
+    // An addition wins over a removal: a method replaced is a method added.
+    let (change, added) = differences
+        .iter()
+        .find(|d| d.1)
+        .map(|d| (d.0, true))
+        .or_else(|| differences.iter().find(|d| d.2).map(|d| (d.0, false)))?;
     Some(Action::MfaMethod {
-        added: entries(&change.new) >= entries(&change.old),
+        added,
         method: Some(change.name.clone()),
     })
+}
+
+/// The entries of a `StrongAuthentication*` value (`[{"MethodType":6,"Default":true}]`,
+/// possibly as a string holding that JSON): each entry's `MethodType` when it has one
+/// (so that switching the default method changes nothing), else the entry's JSON text;
+/// text that is not JSON counts as one entry.
+fn method_set(value: Option<&str>) -> Vec<String> {
+    let text = value.unwrap_or_default().trim();
+    let parsed = match serde_json::from_str::<Value>(text) {
+        Ok(Value::String(inner)) => serde_json::from_str(&inner).unwrap_or(Value::String(inner)),
+        Ok(v) => v,
+        Err(_) if text.is_empty() => Value::Null,
+        Err(_) => Value::String(text.to_owned()),
+    };
+    let items = match parsed {
+        Value::Array(items) => items,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    items
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(|item| {
+            let method_type = item
+                .as_object()
+                .and_then(|o| fields::get(o, "MethodType"))
+                .map(|t| t.to_string());
+            method_type.unwrap_or_else(|| item.to_string())
+        })
+        .collect()
 }
 
 /// `User registered Mobile Phone SMS` -> `Mobile Phone SMS`.
@@ -691,6 +742,29 @@ mod tests {
                 method: Some("StrongAuthenticationMethod".into())
             }
         );
+        // The same methods, the default switched: not an addition, not an MFA event.
+        let switched = r#"[{"type":"User","userPrincipalName":"j@x.fr","modifiedProperties":[
+            {"displayName":"StrongAuthenticationMethod","oldValue":"[{\"MethodType\":6,\"Default\":true},{\"MethodType\":7,\"Default\":false}]",
+             "newValue":"[{\"MethodType\":7,\"Default\":true},{\"MethodType\":6,\"Default\":false}]"}]}]"#;
+        assert_eq!(
+            action("Update user", switched, ""),
+            Action::Other {
+                operation: "Update user".into()
+            }
+        );
+        // As many methods as before, but one replaced: an addition.
+        let replaced = switched.replace(r#"\"MethodType\":6,\"Default\":false"#, r#"\"MethodType\":1,\"Default\":false"#);
+        assert!(matches!(
+            action("Update user", &replaced, ""),
+            Action::MfaMethod { added: true, .. }
+        ));
+        // A phone number changed in StrongAuthenticationUserDetails: the new one is added.
+        let phone = r#"[{"type":"User","userPrincipalName":"j@x.fr","modifiedProperties":[
+            {"displayName":"StrongAuthenticationUserDetails","oldValue":"[{\"PhoneNumber\":\"+33 1\"}]","newValue":"[{\"PhoneNumber\":\"+44 9\"}]"}]}]"#;
+        assert!(matches!(
+            action("Update user", phone, ""),
+            Action::MfaMethod { added: true, .. }
+        ));
         let removed = strong
             .replace("\"oldValue\"", "\"tmp\"")
             .replace("\"newValue\"", "\"oldValue\"")
@@ -824,7 +898,7 @@ mod tests {
         for (cut, _) in sample.char_indices() {
             let _ = to_event(&sample[..cut], &ctx());
         }
-        let variants = crate::entra_signin::fields::mutations(&sample);
+        let variants = crate::fields::mutations(&sample);
         assert!(variants.len() > 50, "{}", variants.len());
         for variant in variants {
             let _ = to_event(&variant, &ctx());

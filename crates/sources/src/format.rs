@@ -13,7 +13,7 @@ use std::path::Path;
 use mailcase_model::SourceKind;
 
 use crate::SourceError;
-use crate::input::{csv_delimiter, decode_head, split_csv_header};
+use crate::input::{csv_delimiter, decode_head, is_preamble_line, split_csv_header};
 
 /// How many bytes of a file [`sniff_file`] reads.
 pub const SNIFF_LEN: usize = 256 * 1024;
@@ -279,6 +279,12 @@ fn sniff_json(text: &str) -> Option<Format> {
     if all(&["received", "senderaddress"]) && (keys.has("messagetraceid") || keys.has("recipientaddress")) {
         return Some(Format::MessageTraceJson);
     }
+    // Graph `exchangeMessageTrace` resources, and historical search reports as JSON.
+    let graph_trace = all(&["receiveddatetime", "senderaddress"])
+        && (keys.has("recipientaddress") || keys.has("messageid"));
+    if graph_trace || all(&["origin_timestamp_utc", "sender_address"]) {
+        return Some(Format::MessageTraceJson);
+    }
     if keys.has("ruleidentity") || (keys.has("name") && (keys.has("movetofolder") || keys.has("forwardto"))) {
         return Some(Format::InboxRulesJson);
     }
@@ -286,10 +292,8 @@ fn sniff_json(text: &str) -> Option<Format> {
 }
 
 fn sniff_csv(text: &str) -> Option<Format> {
-    let header = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with("#TYPE") && !l.starts_with("#"))?;
+    // The reader skips the same lines (`input::is_preamble_line`).
+    let header = text.lines().find(|l| !is_preamble_line(l))?.trim();
     let columns: Vec<String> = split_csv_header(header, csv_delimiter(header))
         .into_iter()
         .map(|c| c.to_ascii_lowercase())
@@ -307,7 +311,9 @@ fn sniff_csv(text: &str) -> Option<Format> {
         }
         return None;
     }
-    if has("received") && has("senderaddress") && has("recipientaddress") {
+    let trace = (has("received") || has("receiveddatetime")) && has("senderaddress") && has("recipientaddress");
+    // Historical search reports (`origin_timestamp_utc,sender_address,recipient_status,...`).
+    if trace || (has("origin_timestamp_utc") && has("sender_address")) {
         return Some(Format::MessageTraceCsv);
     }
     if has("ruleidentity")
@@ -379,6 +385,18 @@ mod tests {
             Some(Format::EntraSignInCsv)
         );
         assert_eq!(sniff(b"a,b,c\n1,2,3\n"), None);
+        let historical = "origin_timestamp_utc,sender_address,recipient_status,message_subject,total_bytes,message_id,network_message_id,original_client_ip,original_server_ip,directionality\r\n";
+        assert_eq!(sniff(historical.as_bytes()), Some(Format::MessageTraceCsv));
+        assert_eq!(sniff(b"receivedDateTime,senderAddress,recipientAddress,subject,status\n"), Some(Format::MessageTraceCsv));
+    }
+
+    #[test]
+    fn skips_the_same_preamble_lines_as_the_reader() {
+        // `#TYPE` lines (any number) and blank lines are skipped; other `#` lines are
+        // the header, as the reader takes them.
+        let two_types = "#TYPE a\n\n#TYPE b\nName;RuleIdentity\n";
+        assert_eq!(sniff(two_types.as_bytes()), Some(Format::InboxRulesCsv));
+        assert_eq!(sniff(b"# exported by a tool\nReceived,SenderAddress,RecipientAddress\n"), None);
     }
 
     #[test]
@@ -399,6 +417,10 @@ mod tests {
         assert_eq!(sniff(graph_audit.as_bytes()), Some(Format::EntraAuditGraph));
         let trace = r#"{"Received":"2022-09-05T18:10:13","SenderAddress":"a@b","RecipientAddress":"c@d","MessageTraceId":"x"}"#;
         assert_eq!(sniff(trace.as_bytes()), Some(Format::MessageTraceJson));
+        let graph_trace = r#"{"@odata.context":"x","value":[{"id":"1","receivedDateTime":"2024-03-01T10:00:00Z","senderAddress":"a@b","recipientAddress":"c@d","status":"delivered"}]}"#;
+        assert_eq!(sniff(graph_trace.as_bytes()), Some(Format::MessageTraceJson));
+        let historical = r#"[{"origin_timestamp_utc":"2024-03-01T10:00:00Z","sender_address":"a@b","recipient_status":"c@d##Receive, Deliver"}]"#;
+        assert_eq!(sniff(historical.as_bytes()), Some(Format::MessageTraceJson));
         let rules = "[\n {\n  \"Name\": \"x\",\n  \"RuleIdentity\": \"123\"\n }\n]";
         assert_eq!(sniff(rules.as_bytes()), Some(Format::InboxRulesJson));
         assert_eq!(sniff(br#"{"Timestamp":"x","DeviceName":"y"}"#), None);

@@ -19,7 +19,7 @@ use mailcase_model::{Account, Action, Event, InboxRule, RawRecord, RuleChange, S
 use serde_json::Value;
 
 use crate::RecordCtx;
-use crate::entra_signin::fields::{self, Object};
+use crate::fields::{self, Object};
 
 /// Conditions and exceptions kept from a rule, by their `Get-InboxRule` names.
 const CONDITIONS: &[&str] = &[
@@ -330,7 +330,7 @@ mod tests {
         for (cut, _) in sample.char_indices() {
             let _ = to_event(&sample[..cut], &ctx(Some("2024-03-15T10:00:00Z")));
         }
-        let variants = crate::entra_signin::fields::mutations(&sample);
+        let variants = crate::fields::mutations(&sample);
         assert!(variants.len() > 50, "{}", variants.len());
         for variant in variants {
             let _ = to_event(&variant, &ctx(Some("2024-03-15T10:00:00Z")));

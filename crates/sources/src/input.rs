@@ -34,6 +34,8 @@ const CHUNK_BYTES: usize = 1024 * 1024;
 const BATCH_RECORDS: usize = 2048;
 /// Records read ahead in a CSV file to find its day/month order.
 const DATE_ORDER_PROBE: usize = 2000;
+/// Bytes of rows held for that probe, at most (plus one row).
+const DATE_ORDER_PROBE_BYTES: usize = 4 * MAX_RECORD_BYTES;
 
 /// Turns one record (JSON text) into an event.
 pub(crate) type ToEvent = fn(&str, &RecordCtx) -> Result<Event, String>;
@@ -174,6 +176,48 @@ impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
+/// Bytes read since the last record boundary, shared between a [`Bounded`] reader and
+/// the code that sees the boundaries.
+#[derive(Debug, Default)]
+struct RecordBound {
+    since: Cell<u64>,
+    tripped: Cell<bool>,
+}
+
+impl RecordBound {
+    /// Bytes a record may span before reading fails: the record limit, plus room for
+    /// the csv reader's read-ahead (a few KiB) so that a row just over the limit is
+    /// still read whole and skipped rather than stopping the file.
+    const LIMIT: u64 = MAX_RECORD_BYTES as u64 + 64 * 1024;
+
+    /// A record ended: its bytes no longer count.
+    fn reset(&self) {
+        self.since.set(0);
+    }
+}
+
+/// Fails reading once [`RecordBound::LIMIT`] bytes have been read since the last
+/// record boundary, so that a record that never ends (an unclosed quote or string)
+/// cannot load the rest of the file into memory: parsers buffer a record whole.
+struct Bounded<'b, R> {
+    inner: R,
+    bound: &'b RecordBound,
+}
+
+impl<R: Read> Read for Bounded<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let room = RecordBound::LIMIT.saturating_sub(self.bound.since.get());
+        if room == 0 && !buf.is_empty() {
+            self.bound.tripped.set(true);
+            return Err(std::io::Error::other("record over the size limit"));
+        }
+        let len = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(buf.get_mut(..len).unwrap_or_default())?;
+        self.bound.since.set(self.bound.since.get() + n as u64);
         Ok(n)
     }
 }
@@ -393,8 +437,9 @@ where
     R: BufRead,
     F: FnMut(Batch) -> Result<(), SinkError>,
 {
-    let mut state = Elements { collector, index: 0, stopped: false };
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let bound = RecordBound::default();
+    let mut state = Elements { collector, index: 0, stopped: false, bound: &bound };
+    let mut de = serde_json::Deserializer::from_reader(Bounded { inner: reader, bound: &bound });
     let result = match layout {
         JsonLayout::Array => serde::Deserializer::deserialize_seq(&mut de, SeqVisitor(&mut state)),
         JsonLayout::Wrapper => serde::Deserializer::deserialize_map(&mut de, WrapperVisitor(&mut state)),
@@ -408,7 +453,7 @@ where
                     }
                     Err(e) => {
                         let at = state.index + 1;
-                        state.collector.warn(at, document_error(&e, at));
+                        state.collector.warn(at, document_error(&e, at, &bound));
                         return;
                     }
                 }
@@ -420,12 +465,18 @@ where
         && !state.stopped
     {
         let at = state.index + 1;
-        state.collector.warn(at, document_error(&e, at));
+        state.collector.warn(at, document_error(&e, at, &bound));
     }
 }
 
-fn document_error(e: &serde_json::Error, at: u64) -> String {
-    if e.is_eof() {
+fn document_error(e: &serde_json::Error, at: u64, bound: &RecordBound) -> String {
+    if bound.tripped.get() {
+        format!(
+            "element {at} is still open after {} MiB, over the record limit (an unclosed string, object or \
+             array?): reading stopped there; the elements before it were read",
+            MAX_RECORD_BYTES >> 20
+        )
+    } else if e.is_eof() {
         format!("JSON document is truncated at element {at} (line {}); the elements before it were read", e.line())
     } else {
         format!("invalid JSON at element {at} (line {}, column {}): {e}; reading stopped there", e.line(), e.column())
@@ -437,6 +488,8 @@ struct Elements<'c, F> {
     collector: &'c mut Collector<F>,
     index: u64,
     stopped: bool,
+    /// Reset at each element: the bytes of one element are bounded while it is read.
+    bound: &'c RecordBound,
 }
 
 impl<F> Elements<'_, F>
@@ -445,6 +498,7 @@ where
 {
     /// One element; `false` when the sink failed.
     fn element(&mut self, json: &str) -> bool {
+        self.bound.reset();
         self.index += 1;
         let ok = if json.len() > MAX_RECORD_BYTES {
             let msg = format!("element is {} bytes, over the {} MiB limit: skipped", json.len(), MAX_RECORD_BYTES >> 20);
@@ -792,11 +846,25 @@ impl CsvShape {
         CsvShape { headers, audit_data, date_columns }
     }
 
-    fn date_order(&self, rows: &[(u64, csv::ByteRecord)]) -> DateOrder {
-        rows.iter()
-            .flat_map(|(_, row)| self.date_columns.iter().filter_map(|c| row.get(*c)))
-            .find_map(|cell| DateOrder::detect(&String::from_utf8_lossy(cell)))
-            .unwrap_or_default()
+    /// The day/month order a cell of the sample proves, if any.
+    fn date_order(&self, rows: &[(u64, csv::ByteRecord)]) -> Option<DateOrder> {
+        self.date_cells(rows).find_map(|cell| DateOrder::detect(&String::from_utf8_lossy(cell)))
+    }
+
+    fn date_cells<'r>(&'r self, rows: &'r [(u64, csv::ByteRecord)]) -> impl Iterator<Item = &'r [u8]> + 'r {
+        rows.iter().flat_map(|(_, row)| self.date_columns.iter().filter_map(|c| row.get(*c)))
+    }
+
+    /// Whether the month-first default must be reported: no cell of the sample proved
+    /// the order, some cell is a slash date, and the slash dates are really used (not
+    /// a UAL export whose every sampled row has an `AuditData` object, whose ISO times
+    /// are read instead of the CSV columns).
+    fn order_is_a_guess(&self, rows: &[(u64, csv::ByteRecord)]) -> bool {
+        let slash_dates = self.date_cells(rows).any(|cell| is_slash_date(&String::from_utf8_lossy(cell)));
+        let audit_data_everywhere = self
+            .audit_data
+            .is_some_and(|i| rows.iter().all(|(_, row)| row.get(i).and_then(audit_data_object).is_some()));
+        slash_dates && !audit_data_everywhere
     }
 
     /// The record JSON of a row, and a warning about it if any.
@@ -810,12 +878,10 @@ impl CsvShape {
         }
         let mut note = None;
         if let Some(cell) = self.audit_data.and_then(|i| row.get(i)) {
-            match std::str::from_utf8(cell) {
-                Ok(text) if serde_json::from_str::<&RawValue>(text).is_ok_and(|v| v.get().starts_with('{')) => {
-                    return Ok((text.trim().to_string(), None));
-                }
-                _ if cell.iter().all(u8::is_ascii_whitespace) => {}
-                _ => note = Some("AuditData is not a valid JSON object; the CSV columns are used".to_string()),
+            match audit_data_object(cell) {
+                Some(text) => return Ok((text.to_string(), None)),
+                None if cell.iter().all(u8::is_ascii_whitespace) => {}
+                None => note = Some("AuditData is not a valid JSON object; the CSV columns are used".to_string()),
             }
         }
         let mut json = String::with_capacity(row.as_slice().len() + 16 * self.headers.len());
@@ -839,12 +905,26 @@ impl CsvShape {
     }
 }
 
+/// The `AuditData` cell as JSON object text, when it is one.
+fn audit_data_object(cell: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(cell).ok()?.trim();
+    serde_json::from_str::<&RawValue>(text).is_ok_and(|v| v.get().starts_with('{')).then_some(text)
+}
+
+/// `5/6/2025`, with or without a time: a date whose day/month order matters.
+fn is_slash_date(text: &str) -> bool {
+    let date = text.trim().split([' ', 'T']).next().unwrap_or_default();
+    let parts: Vec<&str> = date.split('/').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
 fn read_csv<R, F>(reader: &mut R, format: Format, collector: &mut Collector<F>) -> std::io::Result<()>
 where
     R: BufRead,
     F: FnMut(Batch) -> Result<(), SinkError>,
 {
-    let mut line_offset = skip_type_line(reader)?;
+    let skipped = skip_preamble(reader)?;
+    let mut line_offset = skipped;
     let head = reader.fill_buf()?;
     let first_line_end = memchr::memchr(b'\n', head).unwrap_or(head.len());
     // With CRLF line ends the csv crate gives each row the line number before the
@@ -853,26 +933,48 @@ where
         line_offset += 1;
     }
     let delimiter = csv_delimiter(&String::from_utf8_lossy(head.get(..first_line_end).unwrap_or_default()));
+    let bound = RecordBound::default();
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(reader);
+        .from_reader(Bounded { inner: reader, bound: &bound });
     let headers = match csv.byte_headers() {
         Ok(h) => h.clone(),
+        Err(_) if bound.tripped.get() => {
+            collector.warn(1 + skipped, too_long_row(1 + skipped));
+            return Ok(());
+        }
         Err(e) => {
             collector.warn(1 + line_offset, format!("unreadable CSV header: {e}"));
             return Ok(());
         }
     };
     let shape = CsvShape::new(&headers, format);
+    bound.reset();
     let mut probe = Vec::new();
+    let mut probe_bytes = 0;
     let mut row = csv::ByteRecord::new();
     let mut done = false;
-    while probe.len() < DATE_ORDER_PROBE && !done {
-        done = !next_row(&mut csv, &mut row, line_offset, collector, &mut probe)?;
+    // Bounded in rows and in bytes: rows of up to 16 MiB each are held here.
+    while probe.len() < DATE_ORDER_PROBE && probe_bytes < DATE_ORDER_PROBE_BYTES && !done {
+        done = !next_row(&mut csv, &mut row, (line_offset, &bound), collector, &mut probe)?;
+        probe_bytes = probe.iter().map(|(_, r)| r.as_slice().len()).sum();
     }
-    collector.ctx.date_order = shape.date_order(&probe);
+    collector.ctx.date_order = match shape.date_order(&probe) {
+        Some(order) => order,
+        None => {
+            if shape.order_is_a_guess(&probe) {
+                let message = format!(
+                    "the day/month order of the slash dates is ambiguous (no date in the first {} rows has a \
+                     day above 12): month-first (US, the Microsoft default) was assumed for the whole file",
+                    probe.len()
+                );
+                collector.warn(skipped + 1, message);
+            }
+            DateOrder::MonthFirst
+        }
+    };
     for (line, row) in &probe {
         if !csv_record(&shape, *line, row, collector) {
             return Ok(());
@@ -880,7 +982,7 @@ where
     }
     while !done {
         let mut one = Vec::with_capacity(1);
-        done = !next_row(&mut csv, &mut row, line_offset, collector, &mut one)?;
+        done = !next_row(&mut csv, &mut row, (line_offset, &bound), collector, &mut one)?;
         if let Some((line, row)) = one.first()
             && !csv_record(&shape, *line, row, collector)
         {
@@ -890,23 +992,32 @@ where
     Ok(())
 }
 
-/// Reads one row into `out`; `false` at the end of the file.
+/// Reads one row into `out`; `false` at the end of the file, or when a row overran the
+/// record limit (reading cannot resume inside it).
 fn next_row<R: Read, F>(
     csv: &mut csv::Reader<R>,
     row: &mut csv::ByteRecord,
-    line_offset: u64,
+    (line_offset, bound): (u64, &RecordBound),
     collector: &mut Collector<F>,
     out: &mut Vec<(u64, csv::ByteRecord)>,
 ) -> std::io::Result<bool>
 where
     F: FnMut(Batch) -> Result<(), SinkError>,
 {
-    match csv.read_byte_record(row) {
+    let start = csv.position().line() + line_offset;
+    let result = csv.read_byte_record(row);
+    bound.reset();
+    match result {
         Ok(false) => Ok(false),
         Ok(true) => {
             let line = row.position().map_or(0, |p| p.line()) + line_offset;
             out.push((line, row.clone()));
             Ok(true)
+        }
+        Err(_) if bound.tripped.get() => {
+            collector.batch.records += 1;
+            collector.warn(start, too_long_row(start));
+            Ok(false)
         }
         Err(e) => {
             let line = e.position().map_or(0, |p| p.line()) + line_offset;
@@ -916,6 +1027,14 @@ where
             }
         }
     }
+}
+
+fn too_long_row(line: u64) -> String {
+    format!(
+        "row starting at line {line} is still open after {} MiB, over the record limit (an unclosed quote?): \
+         reading stopped there; the rows before it were read",
+        MAX_RECORD_BYTES >> 20
+    )
 }
 
 fn csv_record<F>(shape: &CsvShape, line: u64, row: &csv::ByteRecord, collector: &mut Collector<F>) -> bool
@@ -943,15 +1062,29 @@ where
     }
 }
 
-/// Skips the `#TYPE ...` line `Export-Csv` writes first; returns the lines skipped.
-fn skip_type_line<R: BufRead>(reader: &mut R) -> std::io::Result<u64> {
-    let head = reader.fill_buf()?;
-    if !head.starts_with(b"#TYPE") {
-        return Ok(0);
+/// Whether a line before a CSV header is skipped: blank lines and the `#TYPE ...` lines
+/// `Export-Csv` writes. Any other line (even one starting with `#`) is the header.
+/// The sniffer uses the same rule, so both see the same header.
+pub(crate) fn is_preamble_line(line: &str) -> bool {
+    let line = line.trim_start_matches('\u{feff}').trim();
+    line.is_empty() || line.starts_with("#TYPE")
+}
+
+/// Skips the preamble lines ([`is_preamble_line`]); returns how many were skipped.
+fn skip_preamble<R: BufRead>(reader: &mut R) -> std::io::Result<u64> {
+    let mut skipped = 0;
+    loop {
+        let head = reader.fill_buf()?;
+        let end = memchr::memchr(b'\n', head).map_or(head.len(), |e| e + 1);
+        let line = String::from_utf8_lossy(head.get(..end.min(256)).unwrap_or_default()).into_owned();
+        if head.is_empty() || !is_preamble_line(&line) {
+            return Ok(skipped);
+        }
+        // A preamble line may be longer than the buffer: read it to its end, bounded.
+        let mut sink = Vec::new();
+        reader.take(64 * 1024).read_until(b'\n', &mut sink)?;
+        skipped += 1;
     }
-    let mut line = Vec::new();
-    reader.take(64 * 1024).read_until(b'\n', &mut line)?;
-    Ok(1)
 }
 
 #[cfg(test)]
@@ -1055,6 +1188,137 @@ mod tests {
             assert_eq!(*first, next);
             next += chunk.matches('\n').count() as u64;
         }
+    }
+
+    /// Reads CSV `text` as `format` with the UAL or message trace parser; gives the
+    /// events' records and times, and the warnings.
+    fn read_csv_text(text: impl Read, format: Format) -> (Vec<(u64, String)>, Vec<RecordWarning>) {
+        let to_event: ToEvent = if format.source() == mailcase_model::SourceKind::ExoMessageTrace {
+            crate::message_trace::to_event
+        } else {
+            crate::m365_ual::to_event
+        };
+        let mut events = Vec::new();
+        let mut warnings = Vec::new();
+        let sink = |batch: Batch| -> Result<(), SinkError> {
+            events.extend(batch.events.iter().map(|e| (e.evidence.record, e.time.to_rfc3339())));
+            warnings.extend(batch.warnings);
+            Ok(())
+        };
+        let ctx = RecordCtx { at: EvidenceRef { evidence: 1, record: 0 }, date_order: DateOrder::DayFirst, file_time: None };
+        let mut collector = Collector {
+            sink,
+            to_event,
+            ctx,
+            bytes: Rc::new(Cell::new(0)),
+            batch: Batch::default(),
+            summary: ReadSummary::default(),
+            failed: None,
+        };
+        let mut reader = BufReader::new(text);
+        let result = if format.is_csv() {
+            read_csv(&mut reader, format, &mut collector)
+        } else {
+            read_json(&mut reader, &mut collector)
+        };
+        result.expect("read");
+        collector.finish(Path::new("test.csv")).expect("finish");
+        (events, warnings)
+    }
+
+    /// `prefix`, then `filler` bytes without end; fails the test's read once more
+    /// than 24 MiB of filler were asked for, so that a reader that does not bound a
+    /// record shows up as an error instead of exhausting memory.
+    struct Endless {
+        prefix: Vec<u8>,
+        at: usize,
+        filler: u8,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.at >= self.prefix.len() + 24 * 1024 * 1024 {
+                return Err(std::io::Error::other("tripwire: a record was read far past the limit"));
+            }
+            let n = buf.len().min(64 * 1024);
+            for (i, b) in buf.iter_mut().take(n).enumerate() {
+                *b = self.prefix.get(self.at + i).copied().unwrap_or(self.filler);
+            }
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn an_unclosed_csv_quote_stops_the_file_within_the_limit() {
+        let prefix = format!("{TRACE_HEADER}2024-03-04T08:05:00Z,a@x.fr,b@y.fr,Delivered\n2024-03-04T08:06:00Z,\"unclosed,");
+        let endless = Endless { prefix: prefix.into_bytes(), at: 0, filler: b'a' };
+        let (events, warnings) = read_csv_text(endless, Format::MessageTraceCsv);
+        assert_eq!(events, vec![(2, "2024-03-04T08:05:00+00:00".into())]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].record, 3);
+        assert!(warnings[0].message.contains("16 MiB") && warnings[0].message.contains("stopped"), "{}", warnings[0].message);
+    }
+
+    #[test]
+    fn an_unclosed_json_element_stops_the_file_within_the_limit() {
+        for open in ["[{\"Subject\":\"", "{\"value\":[{\"x\":[[[", "{\"a\":1}\n{\n\"Subject\":\""] {
+            let good = r#"{"Received":"2024-03-04T08:05:00Z","SenderAddress":"a@x.fr","RecipientAddress":"b@y.fr"}"#;
+            let prefix = match open.as_bytes().first() {
+                Some(b'[') => format!("[{good},{}", &open[1..]),
+                _ if open.starts_with("{\"value\"") => format!("{{\"value\":[{good},{}", &open[10..]),
+                // Pretty-printed: the concatenated-objects layout, not JSON lines.
+                _ => format!("{}\n{}", good.replace(",", ",\n"), &open[8..]),
+            };
+            let filler = if open.ends_with('[') { b'[' } else { b'a' };
+            let endless = Endless { prefix: prefix.into_bytes(), at: 0, filler };
+            let (events, warnings) = read_csv_text(endless, Format::MessageTraceJson);
+            assert_eq!(events, vec![(1, "2024-03-04T08:05:00+00:00".into())], "{open}");
+            assert_eq!(warnings.len(), 1, "{open}: {warnings:?}");
+            assert_eq!(warnings[0].record, 2);
+            assert!(warnings[0].message.contains("16 MiB"), "{}", warnings[0].message);
+        }
+    }
+
+    const TRACE_HEADER: &str = "Received,SenderAddress,RecipientAddress,Status\n";
+
+    #[test]
+    fn an_assumed_day_month_order_is_reported_once() {
+        let text = format!("{TRACE_HEADER}3/4/2024 8:05,a@x.fr,b@y.fr,Delivered\n5/6/2024 9:00,a@x.fr,b@y.fr,Delivered\n");
+        let (events, warnings) = read_csv_text(text.as_bytes(), Format::MessageTraceCsv);
+        assert_eq!(events, vec![(2, "2024-03-04T08:05:00+00:00".into()), (3, "2024-05-06T09:00:00+00:00".into())]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].record, 1);
+        assert!(warnings[0].message.contains("month-first"), "{}", warnings[0].message);
+        // A proving date: no warning; ISO dates: nothing to guess.
+        let proven = format!("{TRACE_HEADER}3/4/2024 8:05,a@x.fr,b@y.fr,Delivered\n5/16/2024 9:00,a@x.fr,b@y.fr,Delivered\n");
+        assert!(read_csv_text(proven.as_bytes(), Format::MessageTraceCsv).1.is_empty());
+        let iso = format!("{TRACE_HEADER}2024-03-04T08:05:00Z,a@x.fr,b@y.fr,Delivered\n");
+        assert!(read_csv_text(iso.as_bytes(), Format::MessageTraceCsv).1.is_empty());
+    }
+
+    #[test]
+    fn ual_exports_whose_audit_data_has_iso_times_need_no_order() {
+        let row = |audit: &str| format!("x,3/4/2024 8:05:03 AM,1,Send,a@x.fr,\"{audit}\"\n");
+        let good = r#"{""CreationTime"":""2024-04-03T08:05:03"",""Operation"":""Send"",""UserId"":""a@x.fr""}"#;
+        let header = "RecordId,CreationDate,RecordType,Operation,UserId,AuditData\n";
+        let text = format!("{header}{}{}", row(good), row(good));
+        let (events, warnings) = read_csv_text(text.as_bytes(), Format::UalPurviewCsv);
+        assert_eq!(events.len(), 2);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        // One row whose AuditData is unusable falls back to the CSV date: reported.
+        let text = format!("{header}{}{}", row(good), row("not json"));
+        let (_, warnings) = read_csv_text(text.as_bytes(), Format::UalPurviewCsv);
+        assert!(warnings.iter().any(|w| w.record == 1 && w.message.contains("month-first")), "{warnings:?}");
+    }
+
+    #[test]
+    fn type_and_blank_lines_before_the_header_are_skipped() {
+        let text = format!("#TYPE a\n\n#TYPE b\n{TRACE_HEADER}2024-03-04T08:05:00Z,a@x.fr,b@y.fr,Delivered\n");
+        let (events, warnings) = read_csv_text(text.as_bytes(), Format::MessageTraceCsv);
+        assert_eq!(events, vec![(5, "2024-03-04T08:05:00+00:00".into())]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(is_preamble_line("\u{feff}#TYPE x") && is_preamble_line("  ") && !is_preamble_line("# note"));
     }
 
     trait ConcatEq {

@@ -10,6 +10,7 @@
 //! - [`time`]: timestamps in the forms exports use;
 //! - one module per log source, each turning one record (JSON text) into an `Event`:
 //!   `m365_ual`, `entra_signin`, `entra_audit`, `message_trace`, `inbox_rules`.
+//!   `fields` holds their shared, case-insensitive field lookups.
 //!
 //! A bad record never stops a file: it becomes a [`RecordWarning`] naming its position
 //! and the reason, and parsing goes on.
@@ -23,6 +24,7 @@ use mailcase_model::{Event, EvidenceId};
 
 mod entra_audit;
 mod entra_signin;
+mod fields;
 pub mod format;
 mod inbox_rules;
 mod input;

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use mailcase_model::{
-    Account, Action, AppConsent, DeleteKind, Event, ForwardingChange, InboxRule, MailAccess, MailDeleted,
+    Account, Action, DeleteKind, Event, ForwardingChange, InboxRule, MailAccess, MailDeleted,
     MailSent, Outcome, Permission, PermissionScope, RawRecord, RuleChange, SendKind, SignIn, SourceKind,
     parse_ip_port,
 };
@@ -19,6 +19,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use crate::RecordCtx;
+use crate::entra_audit;
+use self::lenient::lenient_struct;
 use crate::time::{DateOrder, parse_timestamp};
 
 /// Message ids kept per `MailItemsAccessed` event; the raw record keeps them all.
@@ -76,77 +78,46 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// The fields of a UAL record that we map. Aliases cover Sentinel's column names,
-/// the CSV columns, and pipelines that lower-case keys.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Record<'a> {
-    #[serde(borrow, rename = "CreationTime", alias = "creationtime")]
-    creation_time: Option<Text<'a>>,
-    #[serde(borrow, rename = "TimeGenerated", alias = "timegenerated")]
-    time_generated: Option<Text<'a>>,
-    #[serde(borrow, rename = "CreationDate", alias = "creationdate")]
-    creation_date: Option<Text<'a>>,
-    #[serde(borrow, rename = "Operation", alias = "operation", alias = "Operations", alias = "operations")]
-    operation: Option<Text<'a>>,
-    #[serde(borrow, rename = "RecordType", alias = "recordtype")]
-    record_type: Option<Text<'a>>,
-    #[serde(borrow, rename = "UserId", alias = "userid", alias = "UserIds", alias = "userids")]
-    user_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "MailboxOwnerUPN", alias = "mailboxownerupn")]
-    mailbox_owner: Option<Text<'a>>,
-    #[serde(borrow, rename = "ObjectId", alias = "objectid", alias = "OfficeObjectId")]
-    object_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "ClientIP", alias = "clientip")]
-    client_ip: Option<Text<'a>>,
-    #[serde(borrow, rename = "ClientIPAddress", alias = "clientipaddress", alias = "Client_IPAddress")]
-    client_ip_address: Option<Text<'a>>,
-    #[serde(borrow, rename = "ActorIpAddress", alias = "actoripaddress")]
-    actor_ip: Option<Text<'a>>,
-    #[serde(borrow, rename = "ClientInfoString", alias = "clientinfostring")]
-    client_info: Option<Text<'a>>,
-    #[serde(borrow, rename = "UserAgent", alias = "useragent")]
-    user_agent: Option<Text<'a>>,
-    #[serde(borrow, rename = "AppId", alias = "appid")]
-    app_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "ClientAppId", alias = "clientappid")]
-    client_app_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "ApplicationId", alias = "applicationid")]
-    application_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "SessionId", alias = "sessionid")]
-    session_id: Option<Text<'a>>,
-    #[serde(borrow, rename = "ResultStatus", alias = "resultstatus")]
-    result_status: Option<Text<'a>>,
-    #[serde(borrow, rename = "ErrorCode", alias = "errorcode")]
-    error_code: Option<Text<'a>>,
-    #[serde(borrow, rename = "LogonError", alias = "logonerror")]
-    logon_error: Option<Text<'a>>,
-    #[serde(borrow, rename = "OperationCount", alias = "operationcount")]
-    operation_count: Option<Text<'a>>,
-    #[serde(borrow, rename = "QueryText", alias = "querytext")]
-    query_text: Option<Text<'a>>,
-    #[serde(borrow, rename = "Parameters", alias = "parameters")]
-    parameters: Option<&'a RawValue>,
-    #[serde(borrow, rename = "OperationProperties", alias = "operationproperties")]
-    operation_properties: Option<&'a RawValue>,
-    #[serde(borrow, rename = "ExtendedProperties", alias = "extendedproperties")]
-    extended_properties: Option<&'a RawValue>,
-    #[serde(borrow, rename = "ModifiedProperties", alias = "modifiedproperties")]
-    modified_properties: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Target", alias = "target")]
-    target: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Folders", alias = "folders")]
-    folders: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Item", alias = "item")]
-    item: Option<&'a RawValue>,
-    #[serde(borrow, rename = "AffectedItems", alias = "affecteditems")]
-    affected_items: Option<&'a RawValue>,
-    #[serde(borrow, rename = "Folder", alias = "folder")]
-    folder: Option<&'a RawValue>,
-    #[serde(borrow, rename = "DestFolder", alias = "destfolder")]
-    dest_folder: Option<&'a RawValue>,
-    #[serde(borrow, rename = "AppAccessContext", alias = "appaccesscontext")]
-    app_access_context: Option<&'a RawValue>,
+lenient_struct! {
+    /// The fields of a UAL record that we map. The names after the canonical one cover
+    /// Sentinel's column names, the CSV columns, and pipelines that lower-case keys.
+    struct Record<'a> {
+        creation_time: Text<'a> = ["CreationTime", "creationtime"],
+        time_generated: Text<'a> = ["TimeGenerated", "timegenerated"],
+        creation_date: Text<'a> = ["CreationDate", "creationdate"],
+        operation: Text<'a> = ["Operation", "operation", "Operations", "operations"],
+        record_type: Text<'a> = ["RecordType", "recordtype"],
+        user_id: Text<'a> = ["UserId", "userid", "UserIds", "userids"],
+        mailbox_owner: Text<'a> = ["MailboxOwnerUPN", "mailboxownerupn"],
+        object_id: Text<'a> = ["ObjectId", "objectid", "OfficeObjectId"],
+        client_ip: Text<'a> = ["ClientIP", "clientip"],
+        client_ip_address: Text<'a> = ["ClientIPAddress", "clientipaddress", "Client_IPAddress"],
+        actor_ip: Text<'a> = ["ActorIpAddress", "actoripaddress"],
+        client_info: Text<'a> = ["ClientInfoString", "clientinfostring"],
+        user_agent: Text<'a> = ["UserAgent", "useragent"],
+        app_id: Text<'a> = ["AppId", "appid"],
+        client_app_id: Text<'a> = ["ClientAppId", "clientappid"],
+        application_id: Text<'a> = ["ApplicationId", "applicationid"],
+        session_id: Text<'a> = ["SessionId", "sessionid"],
+        result_status: Text<'a> = ["ResultStatus", "resultstatus"],
+        error_code: Text<'a> = ["ErrorCode", "errorcode"],
+        logon_error: Text<'a> = ["LogonError", "logonerror"],
+        operation_count: Text<'a> = ["OperationCount", "operationcount"],
+        query_text: Text<'a> = ["QueryText", "querytext"],
+        parameters: &'a RawValue = ["Parameters", "parameters"],
+        operation_properties: &'a RawValue = ["OperationProperties", "operationproperties"],
+        extended_properties: &'a RawValue = ["ExtendedProperties", "extendedproperties"],
+        modified_properties: &'a RawValue = ["ModifiedProperties", "modifiedproperties"],
+        target: &'a RawValue = ["Target", "target"],
+        folders: &'a RawValue = ["Folders", "folders"],
+        item: &'a RawValue = ["Item", "item"],
+        affected_items: &'a RawValue = ["AffectedItems", "affecteditems"],
+        folder: &'a RawValue = ["Folder", "folder"],
+        dest_folder: &'a RawValue = ["DestFolder", "destfolder"],
+        app_access_context: &'a RawValue = ["AppAccessContext", "appaccesscontext"],
+        workload: Text<'a> = ["Workload", "workload", "OfficeWorkload", "officeworkload"],
+        error_number: Text<'a> = ["ErrorNumber", "errornumber"],
+    }
 }
 
 impl<'a> Record<'a> {
@@ -155,35 +126,26 @@ impl<'a> Record<'a> {
     }
 }
 
-/// One of the `{Name, Value}` pairs of `Parameters`, `ExtendedProperties` and
-/// `OperationProperties`, borrowing from the record where it holds no escapes: most
-/// records have such lists and most of their pairs are never used.
-#[derive(Deserialize)]
+lenient_struct! {
+    /// One of the `{Name, Value}` pairs of `Parameters`, `ExtendedProperties` and
+    /// `OperationProperties` as written, borrowing from the record where it holds no
+    /// escapes: most records have such lists and most of their pairs are never used.
+    struct NameValueIn<'a> {
+        name: Text<'a> = ["Name", "name"],
+        value: Text<'a> = ["Value", "value"],
+    }
+}
+
+/// A pair of a parameter list; pairs without a name are dropped.
 struct NameValue<'a> {
-    #[serde(borrow, rename = "Name", alias = "name")]
     name: Cow<'a, str>,
-    #[serde(borrow, rename = "Value", alias = "value", default)]
     value: Text<'a>,
 }
 
-/// `{Name, NewValue, OldValue}` of Entra records.
-#[derive(Deserialize)]
-struct Modified {
-    #[serde(rename = "Name", alias = "name")]
-    name: String,
-    #[serde(rename = "NewValue", alias = "newvalue", default)]
-    new_value: serde_json::Value,
-    #[serde(rename = "OldValue", alias = "oldvalue", default)]
-    old_value: serde_json::Value,
-}
-
-/// `{ID, Type}` of Entra records' `Target` and `Actor`.
-#[derive(Deserialize)]
-struct TypedId {
-    #[serde(rename = "ID", alias = "Id", alias = "id")]
-    id: String,
-    #[serde(rename = "Type", alias = "type", default)]
-    kind: serde_json::Value,
+impl<'a> NameValue<'a> {
+    fn from_in(pair: NameValueIn<'a>) -> Option<Self> {
+        Some(NameValue { name: pair.name?.0, value: pair.value.unwrap_or_default() })
+    }
 }
 
 /// A nested part, written as JSON or (Sentinel) as a string holding JSON.
@@ -213,12 +175,13 @@ impl<'a> Params<'a> {
     fn from(raw: Option<&'a RawValue>) -> Self {
         let Some(text) = raw.map(RawValue::get) else { return Params(Vec::new()) };
         if !text.starts_with('"') {
-            return Params(serde_json::from_str(text).unwrap_or_default());
+            let list: Vec<NameValueIn> = serde_json::from_str(text).unwrap_or_default();
+            return Params(list.into_iter().filter_map(NameValue::from_in).collect());
         }
         // Sentinel writes the list as a string holding JSON: the pairs cannot borrow.
         let Ok(inner) = serde_json::from_str::<String>(text) else { return Params(Vec::new()) };
-        let list: Vec<NameValue> = serde_json::from_str(&inner).unwrap_or_default();
-        let owned = list.into_iter().map(|nv| NameValue {
+        let list: Vec<NameValueIn> = serde_json::from_str(&inner).unwrap_or_default();
+        let owned = list.into_iter().filter_map(NameValue::from_in).map(|nv| NameValue {
             name: Cow::Owned(nv.name.into_owned()),
             value: Text(Cow::Owned(nv.value.0.into_owned())),
         });
@@ -336,8 +299,10 @@ fn clip(s: &str) -> String {
 }
 
 fn outcome(rec: &Record, operation: &str) -> Outcome {
+    // As for Entra sign-ins: the code is the number (`ErrorNumber`, 50126), the
+    // reason the text (`LogonError`, `InvalidUserNameOrPassword`).
     let failure = || Outcome::Failure {
-        code: Record::text(&rec.error_code).or(Record::text(&rec.logon_error)).map(str::to_string),
+        code: Record::text(&rec.error_number).or(Record::text(&rec.error_code)).map(str::to_string),
         reason: Record::text(&rec.logon_error).map(str::to_string),
     };
     if operation.eq_ignore_ascii_case("UserLoginFailed") {
@@ -427,7 +392,7 @@ fn map_action(rec: &Record, operation: &str, params: &Params) -> Mapped {
     if let Some(m) = map_mailbox_activity(rec, &lower) {
         return m.into();
     }
-    if let Some(m) = map_directory(rec, &lower) {
+    if let Some(m) = map_directory(rec, op, &lower) {
         return m;
     }
     Action::Other { operation: op.to_string() }.into()
@@ -773,8 +738,9 @@ fn mail_access(rec: &Record) -> MailAccess {
     }
 }
 
-/// Entra (Azure AD) records in the UAL: sign-ins and directory changes.
-fn map_directory(rec: &Record, lower: &str) -> Option<Mapped> {
+/// Entra (Azure AD) records in the UAL: sign-ins here; directory changes through the
+/// Entra audit log's own mapping (see [`directory`]), so that both sources agree.
+fn map_directory(rec: &Record, op: &str, lower: &str) -> Option<Mapped> {
     // Sign-ins, the most frequent, need neither of the nested lists read below.
     if matches!(lower.trim_end(), "userloggedin" | "userloginfailed") {
         let ext = Params::from(rec.extended_properties);
@@ -785,76 +751,41 @@ fn map_directory(rec: &Record, lower: &str) -> Option<Mapped> {
         };
         return Some(Action::SignIn(sign_in).into());
     }
-    let modified: Vec<Modified> = nested(rec.modified_properties).unwrap_or_default();
-    let targets: Vec<TypedId> = nested(rec.target).unwrap_or_default();
-    let target_user = Record::text(&rec.object_id)
-        .filter(|o| o.contains('@'))
-        .map(str::to_string)
-        .or_else(|| targets.iter().find(|t| t.id.contains('@')).map(|t| t.id.clone()));
-    let with_target = |action: Action| Some(Mapped { action, account: target_user.clone() });
-    let new_value = |name: &str| modified.iter().find(|m| m.name.eq_ignore_ascii_case(name)).map(|m| value_text(&m.new_value));
-    match lower.trim_end() {
-        "consent to application." | "add oauth2permissiongrant." | "add app role assignment grant to user." => {
-            let scopes = modified.iter().flat_map(|m| scopes_in(&value_text(&m.new_value))).collect();
-            let consent = AppConsent {
-                app_id: targets.iter().map(|t| t.id.as_str()).find(|id| is_guid(id)).map(str::to_string),
-                app_name: targets.iter().find(|t| value_text(&t.kind) == "1").map(|t| t.id.clone()),
-                scopes,
-                admin_consent: new_value("ConsentContext.IsAdminConsent").map(|v| v.eq_ignore_ascii_case("true")),
-            };
-            Some(Action::AppConsent(consent).into())
-        }
-        "add service principal credentials." | "update application – certificates and secrets management"
-        | "update application - certificates and secrets management" => {
-            let app = targets.iter().find(|t| value_text(&t.kind) == "1").map(|t| t.id.clone());
-            Some(Action::AppCredentialAdded { app: app.or_else(|| Record::text(&rec.object_id).map(str::to_string)) }.into())
-        }
-        "update user." => {
-            let mfa = modified.iter().find(|m| m.name.starts_with("StrongAuthentication"))?;
-            let count = |v: &serde_json::Value| value_text(v).matches("MethodType").count();
-            let added = count(&mfa.new_value) >= count(&mfa.old_value);
-            with_target(Action::MfaMethod { added, method: Some(mfa.name.clone()) })
-        }
-        "user registered security info" | "user registered all required security info"
-        | "admin registered security info" => with_target(Action::MfaMethod { added: true, method: None }),
-        "user deleted security info" | "admin deleted security info" => {
-            with_target(Action::MfaMethod { added: false, method: None })
-        }
-        "change user password." | "change password (self-service)" => with_target(Action::Password { reset: false }),
-        "reset user password." | "reset password (self-service)" | "set force change user password." => {
-            with_target(Action::Password { reset: true })
-        }
-        "add user." => with_target(Action::AccountCreated),
-        "delete user." | "disable account." => with_target(Action::AccountDisabled),
-        "enable account." | "restore user." => with_target(Action::AccountEnabled),
-        "add member to role." | "remove member from role." => {
-            let role = new_value("Role.DisplayName").map(|r| r.trim_matches('"').to_string()).filter(|r| !r.is_empty());
-            with_target(Action::RoleChanged { added: lower.starts_with("add"), role })
-        }
-        _ => None,
+    if !is_directory(rec) {
+        return None;
+    }
+    let targets = directory::targets(rec.target, rec.modified_properties);
+    let action = entra_audit::operation_action(op, &targets, None);
+    // Consent and app credentials concern the acting user's mailbox (the default
+    // account); the other changes concern the target user.
+    let account = match action {
+        Action::Other { .. } => return None,
+        Action::AppConsent(_) | Action::AppCredentialAdded { .. } => None,
+        _ => Record::text(&rec.object_id)
+            .filter(|o| o.contains('@'))
+            .map(str::to_string)
+            .or_else(|| targets.iter().find_map(|t| t.upn.clone())),
+    };
+    Some(Mapped { action, account })
+}
+
+/// Whether a record comes from Entra: its workload says so, or, without a workload,
+/// its record type (8, 9, 15 or their names) does; a record that says neither is
+/// tried too, by its operation name.
+fn is_directory(rec: &Record) -> bool {
+    if let Some(workload) = Record::text(&rec.workload) {
+        return workload.eq_ignore_ascii_case("AzureActiveDirectory");
+    }
+    match Record::text(&rec.record_type) {
+        Some(kind) => ["8", "9", "15", "AzureActiveDirectory", "AzureActiveDirectoryAccountLogon", "AzureActiveDirectoryStsLogon"]
+            .iter()
+            .any(|k| kind.eq_ignore_ascii_case(k)),
+        None => true,
     }
 }
 
-/// Scopes in an Entra modified property (`... Scope: Mail.Read offline_access, ...`).
-fn scopes_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("Scope:") {
-        let after = rest.get(at + 6..).unwrap_or("");
-        let end = after.find([',', ']']).unwrap_or(after.len());
-        for s in after.get(..end).unwrap_or("").split_whitespace() {
-            if !out.iter().any(|o| o == s) {
-                out.push(s.to_string());
-            }
-        }
-        rest = after.get(end..).unwrap_or("");
-    }
-    out
-}
-
-fn is_guid(s: &str) -> bool {
-    s.len() == 36 && s.bytes().enumerate().all(|(i, b)| if [8, 13, 18, 23].contains(&i) { b == b'-' } else { b.is_ascii_hexdigit() })
-}
+mod directory;
+mod lenient;
 
 #[cfg(test)]
 mod tests;

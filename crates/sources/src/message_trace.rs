@@ -25,7 +25,7 @@ use mailcase_model::{
 };
 
 use crate::RecordCtx;
-use crate::entra_signin::fields::{self, Layers, Object};
+use crate::fields::{self, Layers, Object};
 
 /// Turns one message trace record (JSON text) into an event.
 pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
@@ -217,7 +217,7 @@ mod tests {
         for (cut, _) in sample.char_indices() {
             let _ = to_event(&sample[..cut], &ctx(DateOrder::MonthFirst));
         }
-        let variants = crate::entra_signin::fields::mutations(&sample);
+        let variants = crate::fields::mutations(&sample);
         assert!(variants.len() > 50, "{}", variants.len());
         for variant in variants {
             let _ = to_event(&variant, &ctx(DateOrder::MonthFirst));

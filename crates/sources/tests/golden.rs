@@ -175,3 +175,32 @@ fn binary_files_are_unreadable() {
     let err = read_file(&input, Format::UalJson, 1, |_| Ok(())).expect_err("binary");
     assert!(err.to_string().contains("binary"), "{err}");
 }
+
+/// Malformed input generated here (not committed: it is 20 MiB): a CSV row whose quote
+/// never closes. Reading must stop within the record limit with a warning naming the
+/// row, keeping the rows before it, and without an error for the file.
+#[test]
+fn unclosed_csv_quote_followed_by_megabytes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("unclosed.csv");
+    let mut text = String::from("Received,SenderAddress,RecipientAddress,Subject\n");
+    text.push_str("2024-03-04T08:05:00Z,a@x.fr,b@y.fr,ok\n");
+    text.push_str("2024-03-04T08:06:00Z,a@x.fr,b@y.fr,\"never closed\n");
+    let filler = "2024-03-04T08:07:00Z,a@x.fr,b@y.fr,swallowed\n";
+    text.push_str(&filler.repeat(20 * 1024 * 1024 / filler.len()));
+    std::fs::write(&path, text).expect("write");
+    assert_eq!(sniff_file(&path).expect("sniff"), Some(Format::MessageTraceCsv));
+    let mut warnings = Vec::new();
+    let mut records = Vec::new();
+    let summary = read_file(&path, Format::MessageTraceCsv, 2, |b| {
+        warnings.extend(b.warnings);
+        records.extend(b.events.iter().map(|e| e.evidence.record));
+        Ok(())
+    })
+    .expect("read");
+    assert_eq!(records, vec![2]);
+    assert_eq!(summary.records, 2);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].record, 3);
+    assert!(warnings[0].message.contains("unclosed quote"), "{}", warnings[0].message);
+}

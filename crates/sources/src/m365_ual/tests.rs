@@ -1,5 +1,5 @@
 use super::*;
-use mailcase_model::EvidenceRef;
+use mailcase_model::{AppConsent, EvidenceRef};
 
 fn ctx() -> RecordCtx {
     RecordCtx { at: EvidenceRef { evidence: 3, record: 7 }, date_order: DateOrder::MonthFirst, file_time: None }
@@ -139,7 +139,7 @@ fn sts_logon_success_and_failure() {
 #[test]
 fn directory_operations() {
     let dir = |op: &str, extra: &str| event(&format!(r#"{{"CreationTime":"2024-03-01T10:00:00","RecordType":8,"Operation":"{op}","UserId":"admin@c.com","ObjectId":"User@C.com","ResultStatus":"Success"{extra}}}"#));
-    let consent = dir("Consent to application.", r#","ModifiedProperties":[{"Name":"ConsentContext.IsAdminConsent","NewValue":"False","OldValue":""},{"Name":"ConsentAction.Permissions","NewValue":"[] => [[Id: x, ClientId: y, ConsentType: Principal, Scope: Mail.Read offline_access, CreatedDateTime: ]]","OldValue":""}],"Target":[{"ID":"ServicePrincipal_1","Type":2},{"ID":"11111111-2222-3333-4444-555555555555","Type":2},{"ID":"PERFECTDATA SOFTWARE","Type":1}]"#);
+    let consent = dir("Consent to application.", r#","ModifiedProperties":[{"Name":"ConsentContext.IsAdminConsent","NewValue":"False","OldValue":""},{"Name":"ConsentAction.Permissions","NewValue":"[] => [[Id: x, ClientId: y, ConsentType: Principal, Scope: Mail.Read offline_access, CreatedDateTime: ]]","OldValue":""},{"Name":"TargetId.ServicePrincipalNames","NewValue":"11111111-2222-3333-4444-555555555555;https://perfectdata.example","OldValue":""}],"Target":[{"ID":"ServicePrincipal_1","Type":2},{"ID":"11111111-2222-3333-4444-555555555555","Type":2},{"ID":"PERFECTDATA SOFTWARE","Type":1}]"#);
     assert_eq!(consent.action, Action::AppConsent(AppConsent { app_id: Some("11111111-2222-3333-4444-555555555555".into()), app_name: Some("PERFECTDATA SOFTWARE".into()), scopes: vec!["Mail.Read".into(), "offline_access".into()], admin_consent: Some(false) }));
     let mfa = dir("Update user.", r#","ModifiedProperties":[{"Name":"StrongAuthenticationMethod","NewValue":"[{\"MethodType\":7},{\"MethodType\":6}]","OldValue":"[{\"MethodType\":7}]"}]"#);
     assert_eq!(mfa.action.name(), "mfa_method_added");
@@ -246,4 +246,85 @@ fn condition_names_are_matched_without_case() {
     for no in ["MoveToFolder", "Words", "containsword", "Exce", "", "ForwardTo"] {
         assert!(!is_condition(no), "{no}");
     }
+}
+
+#[test]
+fn two_names_for_one_field_never_lose_the_record() {
+    // Sentinel rows carry `OfficeObjectId`; some pipelines add `ObjectId` too.
+    let e = event(r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"UserLoggedIn","UserId":"a@c.com","ObjectId":"canonical","OfficeObjectId":"alias"}"#);
+    let Action::SignIn(s) = &e.action else { panic!("{:?}", e.action) };
+    assert_eq!(s.resource.as_deref(), Some("canonical"));
+    // The canonical name wins even when it comes second.
+    let e = event(r#"{"CreationTime":"2024-03-01T10:00:00","Operations":"Send","Operation":"SendAs","UserId":"a@c.com"}"#);
+    assert_eq!(e.action.name(), "mail_sent");
+    let Action::MailSent(m) = &e.action else { panic!() };
+    assert_eq!(m.kind, SendKind::SendAs);
+    // A blank or null value gives way to another name's value.
+    let e = event(r#"{"CreationTime":"2024-03-01T10:00:00","Operation":"UserLoggedIn","ObjectId":null,"OfficeObjectId":"alias","UserId":"","UserIds":"b@c.com"}"#);
+    let Action::SignIn(s) = &e.action else { panic!() };
+    assert_eq!(s.resource.as_deref(), Some("alias"));
+    assert_eq!(e.account.as_ref().map(|a| a.as_str()), Some("b@c.com"));
+    // The same key twice (hostile or broken exporter): the first is kept.
+    let e = event(r#"{"CreationTime":"2024-03-01T10:00:00","CreationTime":"2030-01-01T00:00:00","Operation":"Send","operation":"x","ClientIP":"1.2.3.4","clientip":"5.6.7.8","Client_IPAddress":"9.9.9.9","ClientIPAddress":"8.8.8.8"}"#);
+    assert_eq!(e.time.to_rfc3339(), "2024-03-01T10:00:00+00:00");
+    assert_eq!(e.action.name(), "mail_sent");
+    assert_eq!(e.client.ip, Some("1.2.3.4".parse().unwrap()));
+    // Every pair of names of every field, nested lists included.
+    let e = event(r#"{"creationtime":"2024-03-01T10:00:00","CreationTime":"2024-03-01T10:00:00","Operation":"Set-Mailbox","UserId":"a@c.com","userid":"z@c.com","Parameters":[{"Name":"Identity","name":"ignored","Value":"v@c.com","value":"w"},{"Name":"ForwardingSmtpAddress","Value":"x@evil.example"}],"parameters":[]}"#);
+    let Action::Forwarding(f) = &e.action else { panic!("{:?}", e.action) };
+    assert_eq!(f.mailbox.as_deref(), Some("v@c.com"));
+    assert_eq!(f.target.as_deref(), Some("x@evil.example"));
+    assert_eq!(e.actor.as_deref(), Some("a@c.com"));
+}
+
+#[test]
+fn failed_sign_in_code_is_the_error_number() {
+    let bad = event(r#"{"CreationTime":"2020-02-10T15:13:13","RecordType":15,"Workload":"AzureActiveDirectory","Operation":"UserLoginFailed","UserId":"asr@t.com","ErrorNumber":"50126","LogonError":"InvalidUserNameOrPassword","ResultStatus":"Success"}"#);
+    assert_eq!(bad.outcome, Outcome::Failure { code: Some("50126".into()), reason: Some("InvalidUserNameOrPassword".into()) });
+    // Without a number there is no code: the name is a reason, as in entra_signin.
+    let bad = event(r#"{"CreationTime":"2020-02-10T15:13:13","Operation":"UserLoginFailed","UserId":"asr@t.com","LogonError":"InvalidUserNameOrPassword"}"#);
+    assert_eq!(bad.outcome, Outcome::Failure { code: None, reason: Some("InvalidUserNameOrPassword".into()) });
+    let bad = event(r#"{"CreationTime":"2020-02-10T15:13:13","Operation":"UserLoginFailed","UserId":"asr@t.com","ErrorNumber":50053}"#);
+    assert_eq!(bad.outcome, Outcome::Failure { code: Some("50053".into()), reason: None });
+}
+
+#[test]
+fn directory_operations_map_as_in_the_entra_audit_log() {
+    let ual = |op: &str, modified: &str| {
+        event(&format!(r#"{{"CreationTime":"2024-03-01T10:00:00","RecordType":8,"Workload":"AzureActiveDirectory","Operation":"{op}.","UserId":"admin@c.com","ObjectId":"user@c.com","ModifiedProperties":{modified},"Target":[{{"ID":"User_1","Type":2}},{{"ID":"User","Type":2}},{{"ID":"user@c.com","Type":5}}]}}"#)).action
+    };
+    let graph = |op: &str, modified: &str| {
+        let json = format!(r#"{{"activityDateTime":"2024-03-01T10:00:00Z","activityDisplayName":"{op}","targetResources":[{{"type":"User","userPrincipalName":"user@c.com","modifiedProperties":{modified}}}]}}"#);
+        crate::entra_audit::to_event(&json, &ctx()).unwrap_or_else(|e| panic!("{e}")).action
+    };
+    let enabled = r#"[{"Name":"AccountEnabled","displayName":"AccountEnabled","OldValue":"[true]","oldValue":"[true]","NewValue":"[false]","newValue":"[false]"}]"#;
+    let cases = [
+        ("Hard delete user", "[]", "account_disabled"),
+        ("Reset password (by admin)", "[]", "password_reset"),
+        ("Add delegated permission grant", "[]", "app_consent"),
+        ("Add app role assignment to service principal", "[]", "app_consent"),
+        ("Update user", enabled, "account_disabled"),
+        ("Set force change user password", "[]", "other"),
+        ("Add member to role in PIM completed (permanent)", "[]", "role_added"),
+        ("Update user", "[]", "other"),
+    ];
+    for (op, modified, name) in cases {
+        assert_eq!(ual(op, modified).name(), name, "{op}");
+        // `Other` keeps each source's spelling (the UAL's final period included).
+        if name != "other" {
+            assert_eq!(ual(op, modified), graph(op, modified), "{op}");
+        }
+    }
+    // Records of another workload keep their operation as logged.
+    let e = event(r#"{"CreationTime":"2024-03-01T10:00:00","RecordType":1,"Workload":"Exchange","Operation":"Add user.","UserId":"a@c.com"}"#);
+    assert_eq!(e.action, Action::Other { operation: "Add user.".into() });
+}
+
+#[test]
+fn strong_authentication_default_switch_is_not_an_addition() {
+    let e = event(r#"{"CreationTime":"2022-12-12 17:28:35","RecordType":8,"Workload":"AzureActiveDirectory","Operation":"Update user.","UserId":"ServicePrincipal_aa","ObjectId":"sample.user@yourorg.onmicrosoft.com","ModifiedProperties":[{"Name":"StrongAuthenticationMethod","NewValue":"[{\"Default\": false,\"MethodType\": 7},{\"Default\": true,\"MethodType\": 6}]","OldValue":"[{\"Default\": true,\"MethodType\": 7},{\"Default\": false,\"MethodType\": 6}]"}]}"#);
+    assert_eq!(e.action, Action::Other { operation: "Update user.".into() });
+    let e = event(r#"{"CreationTime":"2022-12-12 17:28:35","RecordType":8,"Operation":"Update user.","ObjectId":"u@y.com","ModifiedProperties":[{"Name":"StrongAuthenticationMethod","NewValue":"[]","OldValue":"[{\"Default\": true,\"MethodType\": 7}]"}]}"#);
+    assert_eq!(e.action, Action::MfaMethod { added: false, method: Some("StrongAuthenticationMethod".into()) });
+    assert_eq!(e.account.as_ref().map(|a| a.as_str()), Some("u@y.com"));
 }
