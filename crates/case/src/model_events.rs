@@ -134,24 +134,7 @@ fn rebuild(row: EventRow) -> std::result::Result<Event, RowProblem> {
 fn source_kind(name: &str) -> Option<SourceKind> {
     // `as_str` is not always the serde name (`entra_signin`): match the known kinds
     // first, then fall back on serde for kinds added to the model later.
-    const KNOWN: [SourceKind; 13] = [
-        SourceKind::M365Ual,
-        SourceKind::EntraSignIn,
-        SourceKind::EntraAudit,
-        SourceKind::ExoMessageTrace,
-        SourceKind::InboxRules,
-        SourceKind::GoogleWorkspace,
-        SourceKind::Dovecot,
-        SourceKind::Postfix,
-        SourceKind::Zimbra,
-        SourceKind::ExchangeIis,
-        SourceKind::ExchangeTracking,
-        SourceKind::WebProxy,
-        SourceKind::Manual,
-    ];
-    KNOWN
-        .into_iter()
-        .find(|k| k.as_str() == name)
+    SourceKind::from_name(name)
         .or_else(|| from_name(name))
 }
 

@@ -99,8 +99,17 @@ pub enum Action {
         /// The role.
         role: Option<String>,
     },
-    /// A message seen in transport (message trace).
+    /// A message seen in transport (message trace, message tracking, MTA log).
     MessageTrace(MessageTrace),
+    /// An HTTP request seen by a web proxy or a web server (who visited which URL).
+    WebRequest(WebRequest),
+    /// An application-specific password created (`added`) or revoked: it bypasses MFA.
+    AppPassword {
+        /// Created rather than revoked.
+        added: bool,
+        /// Its name or label, when logged.
+        name: Option<String>,
+    },
     /// Anything else, with the source's operation name.
     Other {
         /// The operation as the source names it.
@@ -146,6 +155,9 @@ impl Action {
             Action::RoleChanged { added: true, .. } => "role_added",
             Action::RoleChanged { added: false, .. } => "role_removed",
             Action::MessageTrace(_) => "message_trace",
+            Action::WebRequest(_) => "web_request",
+            Action::AppPassword { added: true, .. } => "app_password_added",
+            Action::AppPassword { added: false, .. } => "app_password_removed",
             Action::Other { .. } => "other",
         }
     }
@@ -165,6 +177,7 @@ impl Action {
                 | Action::Search { .. }
                 | Action::MailMoved { .. }
                 | Action::MessageTrace(_)
+                | Action::WebRequest(_)
                 | Action::Other { .. }
                 | Action::InboxRule(InboxRule { change: RuleChange::Listed, .. })
         )
@@ -379,6 +392,19 @@ pub struct MailDeleted {
     pub folder: Option<String>,
     /// Subjects, when logged (attacker-controlled).
     pub subjects: Vec<String>,
+}
+
+/// One HTTP request.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebRequest {
+    /// HTTP method (`GET`, `POST`...).
+    pub method: Option<String>,
+    /// The URL as logged (attacker-controlled).
+    pub url: String,
+    /// HTTP status code.
+    pub status: Option<u16>,
+    /// Bytes sent to the client.
+    pub bytes: Option<u64>,
 }
 
 /// One message seen in a message trace.

@@ -88,6 +88,8 @@ pub enum SourceKind {
     Zimbra,
     /// Exchange on-premises IIS logs.
     ExchangeIis,
+    /// Exchange on-premises HttpProxy logs.
+    ExchangeHttpProxy,
     /// Exchange on-premises message tracking logs.
     ExchangeTracking,
     /// Web proxy access logs.
@@ -97,6 +99,29 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [SourceKind; 14] = [
+        SourceKind::M365Ual,
+        SourceKind::EntraSignIn,
+        SourceKind::EntraAudit,
+        SourceKind::ExoMessageTrace,
+        SourceKind::InboxRules,
+        SourceKind::GoogleWorkspace,
+        SourceKind::Dovecot,
+        SourceKind::Postfix,
+        SourceKind::Zimbra,
+        SourceKind::ExchangeIis,
+        SourceKind::ExchangeHttpProxy,
+        SourceKind::ExchangeTracking,
+        SourceKind::WebProxy,
+        SourceKind::Manual,
+    ];
+
+    /// The kind whose [`SourceKind::as_str`] is `name`.
+    pub fn from_name(name: &str) -> Option<SourceKind> {
+        SourceKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The stable name used in the database and in JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -110,6 +135,7 @@ impl SourceKind {
             SourceKind::Postfix => "postfix",
             SourceKind::Zimbra => "zimbra",
             SourceKind::ExchangeIis => "exchange_iis",
+            SourceKind::ExchangeHttpProxy => "exchange_http_proxy",
             SourceKind::ExchangeTracking => "exchange_tracking",
             SourceKind::WebProxy => "web_proxy",
             SourceKind::Manual => "manual",
@@ -272,6 +298,13 @@ mod tests {
         assert_eq!(id.record(), 123_456);
         assert_eq!(id.to_string(), "7:123456");
         assert!(EventId::new(7, 1) < EventId::new(8, 0));
+    }
+
+    #[test]
+    fn source_names_round_trip() {
+        for k in SourceKind::ALL {
+            assert_eq!(SourceKind::from_name(k.as_str()), Some(k));
+        }
     }
 
     #[test]

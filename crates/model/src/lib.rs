@@ -14,7 +14,7 @@ mod finding;
 
 pub use action::{
     Action, AppConsent, DeleteKind, ForwardingChange, InboxRule, MailAccess, MailDeleted,
-    MailSent, MessageTrace, Permission, PermissionScope, RuleChange, SendKind, SignIn,
+    MailSent, MessageTrace, Permission, PermissionScope, RuleChange, SendKind, SignIn, WebRequest,
 };
 pub use client::{Client, Geo, NetClass, parse_ip_port};
 pub use event::{

@@ -52,11 +52,31 @@ pub enum Format {
     InboxRulesCsv,
     /// `Get-InboxRule` export, JSON.
     InboxRulesJson,
+    /// Google Workspace Admin SDK Reports API activities (JSON, as the API or GAM export them).
+    GoogleWorkspaceJson,
+    /// Dovecot log lines (syslog or Dovecot's own log file).
+    DovecotLog,
+    /// Postfix log lines (syslog).
+    PostfixLog,
+    /// Zimbra `audit.log`.
+    ZimbraAuditLog,
+    /// Zimbra `mailbox.log`.
+    ZimbraMailboxLog,
+    /// Exchange on-premises IIS logs (W3C extended format).
+    ExchangeIisW3c,
+    /// Exchange on-premises message tracking logs.
+    ExchangeMessageTracking,
+    /// Exchange on-premises HttpProxy logs (CSV).
+    ExchangeHttpProxyCsv,
+    /// Squid native `access.log`.
+    WebProxySquid,
+    /// Web server or proxy access log in the common / combined format.
+    WebProxyCombined,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 14] = [
+    pub const ALL: [Format; 24] = [
         Format::UalPurviewCsv,
         Format::UalLegacyCsv,
         Format::UalSearchCsv,
@@ -71,6 +91,16 @@ impl Format {
         Format::MessageTraceJson,
         Format::InboxRulesCsv,
         Format::InboxRulesJson,
+        Format::GoogleWorkspaceJson,
+        Format::DovecotLog,
+        Format::PostfixLog,
+        Format::ZimbraAuditLog,
+        Format::ZimbraMailboxLog,
+        Format::ExchangeIisW3c,
+        Format::ExchangeMessageTracking,
+        Format::ExchangeHttpProxyCsv,
+        Format::WebProxySquid,
+        Format::WebProxyCombined,
     ];
 
     /// The stable snake_case name stored in a case's evidence registry.
@@ -90,6 +120,16 @@ impl Format {
             Format::MessageTraceJson => "message_trace_json",
             Format::InboxRulesCsv => "inbox_rules_csv",
             Format::InboxRulesJson => "inbox_rules_json",
+            Format::GoogleWorkspaceJson => "google_workspace_json",
+            Format::DovecotLog => "dovecot_log",
+            Format::PostfixLog => "postfix_log",
+            Format::ZimbraAuditLog => "zimbra_audit_log",
+            Format::ZimbraMailboxLog => "zimbra_mailbox_log",
+            Format::ExchangeIisW3c => "exchange_iis_w3c",
+            Format::ExchangeMessageTracking => "exchange_message_tracking",
+            Format::ExchangeHttpProxyCsv => "exchange_http_proxy_csv",
+            Format::WebProxySquid => "web_proxy_squid",
+            Format::WebProxyCombined => "web_proxy_combined",
         }
     }
 
@@ -112,6 +152,14 @@ impl Format {
             Format::EntraAuditGraph | Format::EntraAuditAzureMonitor => SourceKind::EntraAudit,
             Format::MessageTraceCsv | Format::MessageTraceJson => SourceKind::ExoMessageTrace,
             Format::InboxRulesCsv | Format::InboxRulesJson => SourceKind::InboxRules,
+            Format::GoogleWorkspaceJson => SourceKind::GoogleWorkspace,
+            Format::DovecotLog => SourceKind::Dovecot,
+            Format::PostfixLog => SourceKind::Postfix,
+            Format::ZimbraAuditLog | Format::ZimbraMailboxLog => SourceKind::Zimbra,
+            Format::ExchangeIisW3c => SourceKind::ExchangeIis,
+            Format::ExchangeMessageTracking => SourceKind::ExchangeTracking,
+            Format::ExchangeHttpProxyCsv => SourceKind::ExchangeHttpProxy,
+            Format::WebProxySquid | Format::WebProxyCombined => SourceKind::WebProxy,
         }
     }
 
@@ -132,6 +180,16 @@ impl Format {
             Format::MessageTraceJson => "Exchange Online message trace (JSON)",
             Format::InboxRulesCsv => "Exchange inbox rules, Get-InboxRule (CSV)",
             Format::InboxRulesJson => "Exchange inbox rules, Get-InboxRule (JSON)",
+            Format::GoogleWorkspaceJson => "Google Workspace activity reports (JSON)",
+            Format::DovecotLog => "Dovecot log",
+            Format::PostfixLog => "Postfix log",
+            Format::ZimbraAuditLog => "Zimbra audit.log",
+            Format::ZimbraMailboxLog => "Zimbra mailbox.log",
+            Format::ExchangeIisW3c => "Exchange IIS log (W3C)",
+            Format::ExchangeMessageTracking => "Exchange message tracking log",
+            Format::ExchangeHttpProxyCsv => "Exchange HttpProxy log (CSV)",
+            Format::WebProxySquid => "Web proxy log (squid)",
+            Format::WebProxyCombined => "Web access log (common/combined)",
         }
     }
 
@@ -145,6 +203,22 @@ impl Format {
                 | Format::EntraSignInCsv
                 | Format::MessageTraceCsv
                 | Format::InboxRulesCsv
+                | Format::ExchangeHttpProxyCsv
+        )
+    }
+
+    /// Whether records are lines of a text log (see [`crate::LineToEvent`]).
+    pub fn is_text_log(self) -> bool {
+        matches!(
+            self,
+            Format::DovecotLog
+                | Format::PostfixLog
+                | Format::ZimbraAuditLog
+                | Format::ZimbraMailboxLog
+                | Format::ExchangeIisW3c
+                | Format::ExchangeMessageTracking
+                | Format::WebProxySquid
+                | Format::WebProxyCombined
         )
     }
 }
@@ -161,8 +235,8 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     let (_, text) = decode_head(head)?;
     let text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     match text.as_bytes().first()? {
-        b'[' | b'{' => sniff_json(text),
-        _ => sniff_csv(text),
+        b'[' | b'{' => sniff_json(text).or_else(|| crate::google_workspace::sniff(text).then_some(Format::GoogleWorkspaceJson)),
+        _ => sniff_text_log(text).or_else(|| sniff_csv(text)),
     }
 }
 
@@ -173,6 +247,23 @@ pub fn sniff_file(path: &Path) -> Result<Option<Format>, SourceError> {
     let mut head = Vec::with_capacity(SNIFF_LEN);
     file.take(SNIFF_LEN as u64).read_to_end(&mut head).map_err(io)?;
     Ok(sniff(&head))
+}
+
+/// Text logs, each recognised by its own module. W3C-style files first: their `#`
+/// directives are unambiguous.
+fn sniff_text_log(text: &str) -> Option<Format> {
+    let checks: [(fn(&str) -> bool, Format); 9] = [
+        (crate::exchange_tracking::sniff, Format::ExchangeMessageTracking),
+        (crate::exchange_iis::sniff, Format::ExchangeIisW3c),
+        (crate::exchange_http_proxy::sniff, Format::ExchangeHttpProxyCsv),
+        (crate::zimbra::sniff_audit, Format::ZimbraAuditLog),
+        (crate::zimbra::sniff_mailbox, Format::ZimbraMailboxLog),
+        (crate::dovecot::sniff, Format::DovecotLog),
+        (crate::postfix::sniff, Format::PostfixLog),
+        (crate::web_proxy::sniff_squid, Format::WebProxySquid),
+        (crate::web_proxy::sniff_combined, Format::WebProxyCombined),
+    ];
+    checks.iter().find(|(check, _)| check(text)).map(|(_, f)| *f)
 }
 
 /// The keys seen at the start of a JSON document, lower-cased, with their string

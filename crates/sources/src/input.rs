@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::mpsc;
 
 use mailcase_model::{Event, EvidenceId, EvidenceRef};
@@ -39,6 +40,16 @@ const DATE_ORDER_PROBE_BYTES: usize = 4 * MAX_RECORD_BYTES;
 
 /// Turns one record (JSON text) into an event.
 pub(crate) type ToEvent = fn(&str, &RecordCtx) -> Result<Event, String>;
+
+/// How a format's records become events: whole records (JSON text, CSV rows as JSON
+/// objects) or lines of a text log.
+#[derive(Clone, Copy)]
+pub(crate) enum Parser {
+    /// One record, as JSON text, to one event.
+    Record(ToEvent),
+    /// One line of a text log (see [`crate::LineToEvent`]).
+    Line(crate::LineToEvent),
+}
 
 /// The sink the caller gives to [`crate::read_file`].
 pub(crate) type SinkError = Box<dyn Error + Send + Sync>;
@@ -242,7 +253,7 @@ fn open_text(path: &Path, count: Rc<Cell<u64>>) -> Result<Box<dyn Read>, SourceE
 /// Gathers events and warnings into batches and hands them to the sink.
 struct Collector<F> {
     sink: F,
-    to_event: ToEvent,
+    parser: Parser,
     ctx: RecordCtx,
     bytes: Rc<Cell<u64>>,
     batch: Batch,
@@ -261,7 +272,11 @@ where
     /// Parses one record; `false` when the sink failed and reading must stop.
     fn record(&mut self, record: u64, json: &str) -> bool {
         self.batch.records += 1;
-        match (self.to_event)(json, &self.ctx_at(record)) {
+        let Parser::Record(to_event) = self.parser else {
+            self.batch.warnings.push(RecordWarning { record, message: "a text log cannot hold records".into() });
+            return self.maybe_flush();
+        };
+        match to_event(json, &self.ctx_at(record)) {
             Ok(event) => self.batch.events.push(event),
             Err(message) => self.batch.warnings.push(RecordWarning { record, message }),
         }
@@ -320,7 +335,7 @@ pub(crate) fn read<F>(
     path: &Path,
     format: Format,
     evidence: EvidenceId,
-    to_event: ToEvent,
+    parser: Parser,
     sink: F,
 ) -> Result<ReadSummary, SourceError>
 where
@@ -334,10 +349,12 @@ where
         .map(chrono::DateTime::<chrono::Utc>::from);
     let ctx = RecordCtx { at: EvidenceRef { evidence, record: 0 }, date_order: DateOrder::default(), file_time };
     let mut collector =
-        Collector { sink, to_event, ctx, bytes, batch: Batch::default(), summary: ReadSummary::default(), failed: None };
+        Collector { sink, parser, ctx, bytes, batch: Batch::default(), summary: ReadSummary::default(), failed: None };
     let mut reader = BufReader::with_capacity(1024 * 1024, reader);
     let io = |source| SourceError::Io { path: path.to_path_buf(), source };
-    if format.is_csv() {
+    if format.is_text_log() {
+        read_json_lines(&mut reader, &mut collector).map_err(io)?;
+    } else if format.is_csv() {
         read_csv(&mut reader, format, &mut collector).map_err(io)?;
     } else {
         read_json(&mut reader, &mut collector).map_err(io)?;
@@ -590,17 +607,29 @@ where
     let (give_back, spare) = mpsc::channel();
     let mut chunks = LineChunks::new(reader, spare);
     let ctx = collector.ctx;
-    let to_event = collector.to_event;
+    let parser = collector.parser;
+    // The `#Fields:` directive in force at the start of the next chunk (W3C logs).
+    let mut header: Option<Arc<str>> = None;
     while let Some(piece) = chunks.next_piece()? {
         let (tx, rx) = mpsc::sync_channel(1);
         match piece {
             Piece::Chunk { buffer, len, first_line, lines, last } => {
                 let give_back = give_back.clone();
+                let chunk_header = header.clone();
+                if matches!(parser, Parser::Line(_)) {
+                    if let Some(h) = last_directive(buffer.get(..len).unwrap_or_default()) {
+                        header = Some(h);
+                    }
+                }
                 rayon::spawn(move || {
                     let bytes = buffer.get(..len).unwrap_or_default();
-                    let batch =
-                        std::panic::catch_unwind(|| parse_lines(bytes, first_line, lines, last, &ctx, to_event))
-                            .unwrap_or_else(|_| internal_error(first_line));
+                    let batch = std::panic::catch_unwind(|| match parser {
+                        Parser::Record(to_event) => parse_lines(bytes, first_line, lines, last, &ctx, to_event),
+                        Parser::Line(to_event) => {
+                            parse_text_lines(bytes, first_line, last, &ctx, to_event, chunk_header)
+                        }
+                    })
+                    .unwrap_or_else(|_| internal_error(first_line));
                     // Buffers grown for a long line are not kept.
                     if buffer.len() == CHUNK_BYTES {
                         let _ = give_back.send(buffer);
@@ -744,6 +773,71 @@ impl<'r, R: BufRead> LineChunks<'r, R> {
             skipped += n;
         }
     }
+}
+
+/// The directive line W3C-style logs put before their records.
+const FIELDS_DIRECTIVE: &[u8] = b"#Fields:";
+
+/// The last `#Fields:` line of a chunk, if any.
+fn last_directive(bytes: &[u8]) -> Option<Arc<str>> {
+    let finder = memchr::memmem::Finder::new(FIELDS_DIRECTIVE);
+    let mut found = None;
+    for at in finder.find_iter(bytes) {
+        if at == 0 || bytes.get(at - 1) == Some(&b'\n') {
+            found = Some(at);
+        }
+    }
+    let at = found?;
+    let rest = bytes.get(at..)?;
+    let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+    let line = rest.get(..end)?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    std::str::from_utf8(line).ok().map(Arc::from)
+}
+
+/// Parses the lines of one chunk of a text log. Comment lines (`#...`) are not records;
+/// a `#Fields:` line becomes the header of the lines after it.
+fn parse_text_lines(
+    bytes: &[u8],
+    first_line: u64,
+    last: bool,
+    ctx: &RecordCtx,
+    to_event: crate::LineToEvent,
+    mut header: Option<Arc<str>>,
+) -> Batch {
+    let mut batch = Batch::default();
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).map(|e| (e, true));
+    let tail = (last && bytes.last() != Some(&b'\n')).then_some((bytes.len(), false));
+    for ((end, terminated), at) in ends.chain(tail).zip(first_line..) {
+        let line = bytes.get(start..end).unwrap_or_default();
+        start = end + 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if line.first() == Some(&b'#') {
+            if line.starts_with(FIELDS_DIRECTIVE) {
+                header = std::str::from_utf8(line).ok().map(Arc::from);
+            }
+            continue;
+        }
+        batch.records += 1;
+        // Text logs are often Latin-1 or mixed: read what is not UTF-8 lossily rather
+        // than dropping the line.
+        let text = String::from_utf8_lossy(line);
+        let ctx = RecordCtx { at: EvidenceRef { evidence: ctx.at.evidence, record: at }, ..*ctx };
+        match to_event(&text, header.as_deref(), &ctx) {
+            Ok(Some(event)) => batch.events.push(event),
+            Ok(None) => {}
+            Err(message) if !terminated => batch.warnings.push(RecordWarning {
+                record: at,
+                message: format!("last line is truncated or invalid (no line end): {message}"),
+            }),
+            Err(message) => batch.warnings.push(RecordWarning { record: at, message }),
+        }
+    }
+    batch
 }
 
 /// Parses the lines of one chunk; `lines` (its number of lines) sizes the batch.
@@ -1208,7 +1302,7 @@ mod tests {
         let ctx = RecordCtx { at: EvidenceRef { evidence: 1, record: 0 }, date_order: DateOrder::DayFirst, file_time: None };
         let mut collector = Collector {
             sink,
-            to_event,
+            parser: Parser::Record(to_event),
             ctx,
             bytes: Rc::new(Cell::new(0)),
             batch: Batch::default(),

@@ -22,9 +22,18 @@ use std::path::{Path, PathBuf};
 
 use mailcase_model::{Event, EvidenceId};
 
+mod dovecot;
 mod entra_audit;
 mod entra_signin;
+mod exchange_http_proxy;
+mod exchange_iis;
+mod exchange_tracking;
 mod fields;
+mod google_workspace;
+mod postfix;
+mod syslog;
+mod web_proxy;
+mod zimbra;
 pub mod format;
 mod inbox_rules;
 mod input;
@@ -112,8 +121,31 @@ where
     input::read(path, format, evidence, parser_for(format), sink)
 }
 
+/// How a text-log module turns one line into an event: `line` without its line end
+/// (read lossily when not UTF-8), `header` the `#Fields:` directive in force for
+/// W3C-style logs (`None` elsewhere). `Ok(None)` for a line that tells nothing we model
+/// (most syslog lines): it counts as a record, without a warning. Comment lines (`#`)
+/// never reach the module.
+pub(crate) type LineToEvent = fn(line: &str, header: Option<&str>, ctx: &RecordCtx) -> Result<Option<Event>, String>;
+
 /// The module that turns a record of `format` into an event.
-fn parser_for(format: Format) -> input::ToEvent {
+fn parser_for(format: Format) -> input::Parser {
+    use input::Parser::{Line, Record};
+    match format {
+        Format::GoogleWorkspaceJson => Record(google_workspace::to_event),
+        Format::ExchangeHttpProxyCsv => Record(exchange_http_proxy::to_event),
+        Format::DovecotLog => Line(dovecot::line_to_event),
+        Format::PostfixLog => Line(postfix::line_to_event),
+        Format::ZimbraAuditLog | Format::ZimbraMailboxLog => Line(zimbra::line_to_event),
+        Format::ExchangeIisW3c => Line(exchange_iis::line_to_event),
+        Format::ExchangeMessageTracking => Line(exchange_tracking::line_to_event),
+        Format::WebProxySquid | Format::WebProxyCombined => Line(web_proxy::line_to_event),
+        other => Record(record_parser(other)),
+    }
+}
+
+/// The record parser of the Microsoft 365 formats.
+fn record_parser(format: Format) -> input::ToEvent {
     match format {
         Format::UalPurviewCsv
         | Format::UalLegacyCsv
@@ -126,7 +158,12 @@ fn parser_for(format: Format) -> input::ToEvent {
         Format::EntraAuditGraph | Format::EntraAuditAzureMonitor => entra_audit::to_event,
         Format::MessageTraceCsv | Format::MessageTraceJson => message_trace::to_event,
         Format::InboxRulesCsv | Format::InboxRulesJson => inbox_rules::to_event,
+        _ => unsupported,
     }
+}
+
+fn unsupported(_: &str, _: &RecordCtx) -> Result<Event, String> {
+    Err("no record parser for this format".into())
 }
 
 

@@ -1,0 +1,21 @@
+//! Web proxy access logs: squid native format and the common/combined format.
+//!
+//! (Being written: recognises nothing yet.)
+
+use mailcase_model::Event;
+
+use crate::RecordCtx;
+
+/// Whether the start of a file (decoded text) is this log.
+pub(crate) fn sniff_squid(_text: &str) -> bool {
+    false
+}
+/// Whether the start of a file (decoded text) is this log.
+pub(crate) fn sniff_combined(_text: &str) -> bool {
+    false
+}
+
+/// One line to an event (see [`crate::LineToEvent`]).
+pub(crate) fn line_to_event(_line: &str, _header: Option<&str>, _ctx: &RecordCtx) -> Result<Option<Event>, String> {
+    Ok(None)
+}
