@@ -20,7 +20,7 @@ EVIDENCE="$WORK/evidence-$SIZE"
 if [ ! -f "$EVIDENCE/ual-management-api.jsonl" ]; then
   "$MAILCASE" --quiet sample generate --out "$EVIDENCE" --size "$SIZE"
 fi
-FILE="$EVIDENCE/ual-management-api.jsonl"
+FILE="$(cd "$EVIDENCE" && pwd)/ual-management-api.jsonl"
 BYTES=$(stat -c %s "$FILE")
 echo "input: $FILE ($((BYTES / 1000000)) MB), $(nproc) cores"
 

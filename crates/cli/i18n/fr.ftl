@@ -141,3 +141,204 @@ pivot-what = indiquez le pivot : --ip, --account, --user-agent, --asn ou --sessi
 pivot-no-indicators = { $account } n’a pas encore de constat avec indicateurs (lancez mailcase hunt, ou pivotez sur --ip)
 rules-count = { $loaded } règles chargées, { $unsupported } hors périmètre ou non prises en charge
 rules-test-missing = les règles livrées n’ont pas encore d’exemples
+act-web-request = Requête web { $method } { $url } ({ $status })
+act-app-password-added = Mot de passe d’application créé { $name }
+act-app-password-removed = Mot de passe d’application révoqué { $name }
+
+## Aide de la ligne de commande (voir en.ftl pour les identifiants).
+help-about = mailcase : atelier de réponse à incident pour boîtes aux lettres compromises
+help-lang = Langue des messages et des rapports (par défaut : celle du dossier, sinon celle du système)
+help-quiet = Ne pas afficher les barres de progression
+help-arg-dir = Répertoire du dossier
+help-arg-case = Répertoire du dossier
+help-arg-format = Format de sortie
+help-arg-author = Auteur (par défaut : l’utilisateur du système)
+help-arg-tz = Fuseau de `--at` s’il n’en précise pas (par défaut : celui du dossier)
+help-arg-rules = Répertoires de règles Sigma supplémentaires
+help-arg-out = Répertoire de sortie
+help-investigate = Importer des preuves dans un dossier (créé au besoin), les normaliser, les enrichir et écrire le rapport
+help-investigate-evidence = Fichiers ou répertoires de preuves (parcourus récursivement)
+help-investigate-org-domains = Domaines de l’organisation (répéter l’option ou séparer par des virgules)
+help-investigate-name = Nom du dossier (nouveau dossier ; par défaut : le nom du répertoire)
+help-investigate-tz = Fuseau horaire du dossier, nom IANA (nouveau dossier ; par défaut Europe/Paris)
+help-investigate-no-copy = Référencer les preuves sur place au lieu de les copier dans le dossier
+help-investigate-geoip-dir = Répertoire des bases GeoIP au format MaxMind
+help-investigate-author = Qui mène l’investigation (auteur dans la main courante ; par défaut : l’utilisateur du système)
+help-investigate-no-report = Ne pas écrire le rapport à la fin
+help-investigate-no-detect = Ne pas lancer la détection après l’import
+help-investigate-rules = Répertoires de règles Sigma à exécuter en plus du jeu livré
+help-events = Lister les événements normalisés d’un dossier
+help-events-account = Seulement ce compte
+help-events-source = Seulement cette source (`m365_ual`, `entra_signin`…)
+help-events-action = Seulement cette action (`sign_in`, `inbox_rule_created`…)
+help-events-ip = Seulement cette adresse client
+help-events-since = À partir de cette heure (ISO 8601 ; sans fuseau : celui du dossier)
+help-events-until = Jusqu’à cette heure
+help-events-limit = Au plus ce nombre d’événements
+help-query = Exécuter du SQL en lecture seule sur la base du dossier (tables `events`, `evidence`, `journal`…)
+help-query-sql = La requête SQL (lecture seule)
+help-query-limit = Au plus ce nombre de lignes
+help-timeline = Afficher la chronologie de la compromission, ou y ajouter une entrée
+help-timeline-add = Ajouter une entrée à la main
+help-timeline-add-at = Quand c’est arrivé (« 2026-11-20 14:35 », ISO 8601)
+help-timeline-add-source = D’où on le sait (un journal, le compte d’un utilisateur, un appel…)
+help-timeline-add-actor = Qui a agi (l’attaquant, un utilisateur, une adresse)
+help-timeline-add-account = Le compte concerné
+help-timeline-add-action = Ce qui s’est passé
+help-timeline-add-comment = Commentaire
+help-timeline-add-author = Auteur de l’entrée (par défaut : l’utilisateur du système)
+help-journal = La main courante : ajouter, barrer, afficher, vérifier
+help-journal-add = Consigner un constat ou une action menée
+help-journal-add-text = Le texte de l’entrée
+help-journal-add-at = Quand c’est arrivé, si c’est antérieur à maintenant (« 2026-11-20 14:35 »)
+help-journal-add-concerns = Machines ou comptes concernés (répéter l’option ou séparer par des virgules)
+help-journal-add-kind = Type d’entrée
+help-journal-strike = Barrer une entrée (elle reste lisible), en donnant le motif
+help-journal-strike-seq = Numéro de l’entrée à barrer
+help-journal-strike-reason = Pourquoi elle est erronée
+help-journal-show = Afficher la main courante
+help-journal-verify = Vérifier qu’aucune entrée n’a été modifiée, supprimée ou déplacée
+help-evidence = Le registre des preuves d’un dossier
+help-evidence-list = Lister les fichiers de preuve avec leurs empreintes et leurs décomptes
+help-evidence-warnings = Afficher les avertissements d’analyse d’un fichier de preuve
+help-evidence-warnings-id = Identifiant de la preuve (voir `evidence list`)
+help-report = Réécrire le rapport du dossier (HTML et JSON dans `reports/`)
+help-report-geoip-dir = Répertoire des bases GeoIP (uniquement pour les mentions d’attribution)
+help-findings = Constats de la dernière détection
+help-findings-account = Seulement les constats sur ce compte
+help-findings-min-severity = Seulement les constats au moins aussi graves
+help-findings-rule = Seulement cette règle ou cette analyse
+help-findings-events = Lister aussi les événements de chaque constat
+help-accounts = Verdict par compte, avec ses raisons
+help-accounts-all = Lister aussi les comptes sans élément relevé
+help-indicators = Les indicateurs de l’attaquant, avec où chacun a été vu
+help-hunt = Relancer la détection (après ajout de règles, ou pour utiliser vos propres répertoires de règles)
+help-hunt-rules = Répertoires de règles Sigma supplémentaires (parcourus récursivement)
+help-hunt-author = Qui la lance (auteur dans la main courante)
+help-hunt-geoip-dir = Répertoire des bases GeoIP (pour les mentions d’attribution du rapport)
+help-pivot = Tout ce que touche un indicateur : comptes, heures, actions
+help-pivot-ip = Une adresse client
+help-pivot-account = Un compte : ses adresses, user agents et sessions, recherchés dans les autres comptes
+help-pivot-user-agent = Un user agent (valeur exacte)
+help-pivot-asn = Un numéro de système autonome (AS)
+help-pivot-session = Un identifiant de session
+help-rules = Les règles de détection : celles qui sont chargées, celles qui ne le sont pas et pourquoi
+help-rules-list = Lister les règles chargées et celles qui ne peuvent pas s’exécuter, avec la raison
+help-rules-test = Exécuter les exemples positifs et négatifs propres à chaque règle
+help-sample = Générer des preuves d’exemple réalistes (une petite organisation et une fraude au président)
+help-sample-generate = Écrire des exports d’exemple et leur vérité de terrain dans un répertoire
+help-sample-generate-seed = Graine aléatoire (même graine, mêmes fichiers)
+help-sample-generate-users = Nombre d’utilisateurs
+help-sample-generate-days = Nombre de jours
+help-sample-generate-size = Faire grossir les fichiers jusqu’à environ cette taille (`500MB`, `1GB`) avec une activité normale
+help-geoip = Bases GeoIP : importer celles qui sont redistribuables, rechercher une adresse
+help-geoip-import = Importer les paquets ip-location-db (extraits) dans un répertoire GeoIP
+help-geoip-import-src = Répertoire contenant les paquets npm extraits
+help-geoip-lookup = Rechercher des adresses
+help-geoip-lookup-ips = Adresses
+help-geoip-lookup-geoip-dir = Répertoire des bases GeoIP
+help-possible-fr = Français
+help-possible-en = English
+help-possible-table = Colonnes alignées, pour la lecture
+help-possible-csv = CSV (formules de tableur neutralisées)
+help-possible-json = Tableau JSON d’objets aux noms de champs stables
+help-possible-note = Un constat ou une information
+help-possible-action = Une action menée
+help-possible-informational = Informatif et au-dessus
+help-possible-low = Faible et au-dessus
+help-possible-medium = Moyen et au-dessus
+help-possible-high = Élevé et au-dessus
+help-possible-critical = Critique seulement
+help-value-command = COMMANDE
+help-value-account = COMPTE
+help-value-action = ACTION
+help-value-actor = ACTEUR
+help-value-asn = ASN
+help-value-at = DATE
+help-value-author = AUTEUR
+help-value-comment = COMMENTAIRE
+help-value-concerns = CONCERNÉS
+help-value-days = JOURS
+help-value-dir = RÉPERTOIRE
+help-value-evidence = PREUVE
+help-value-format = FORMAT
+help-value-id = ID
+help-value-ip = IP
+help-value-ips = IP
+help-value-kind = TYPE
+help-value-lang = LANGUE
+help-value-limit = LIMITE
+help-value-min-severity = GRAVITÉ
+help-value-name = NOM
+help-value-org-domains = DOMAINES
+help-value-out = RÉPERTOIRE
+help-value-reason = MOTIF
+help-value-rule = RÈGLE
+help-value-seed = GRAINE
+help-value-seq = NUMÉRO
+help-value-session = SESSION
+help-value-since = DÉBUT
+help-value-size = TAILLE
+help-value-source = SOURCE
+help-value-sql = SQL
+help-value-src = SOURCE
+help-value-text = TEXTE
+help-value-tz = FUSEAU
+help-value-until = FIN
+help-value-user-agent = USER_AGENT
+help-value-users = UTILISATEURS
+help-flag-help = Afficher l’aide
+help-flag-help-more = Afficher l’aide (plus de détails avec « --help »)
+help-flag-help-more-long = Afficher l’aide (un résumé avec « -h »)
+help-flag-version = Afficher la version
+help-cmd-help = Afficher ce message ou l’aide des sous-commandes indiquées
+help-heading-usage = Utilisation :
+help-heading-commands = Commandes :
+help-heading-arguments = Arguments :
+help-heading-options = Options :
+help-heading-possible = Valeurs possibles :
+help-spec-env = variable :
+help-spec-default = par défaut :
+help-spec-possible = valeurs possibles :
+clap-quoted = « { $text } »
+clap-tip = astuce :
+clap-tip-similar = { $what ->
+    [subcommand] { $count ->
+        [one] une sous-commande proche existe
+       *[other] des sous-commandes proches existent
+      }
+    [argument] { $count ->
+        [one] un argument proche existe
+       *[other] des arguments proches existent
+      }
+   *[value] { $count ->
+        [one] une valeur proche existe
+       *[other] des valeurs proches existent
+      }
+  } : { $names }
+clap-more-info = Pour en savoir plus, essayez { $flag }.
+clap-no-equals = il faut un signe égal pour donner une valeur à { $arg }
+clap-value-required = { $arg } attend une valeur, mais aucune n’a été donnée
+clap-invalid-value = valeur { $value } invalide pour { $arg }
+clap-possible-values = [valeurs possibles : { $values }]
+clap-unknown-subcommand = sous-commande inconnue : { $name }
+clap-missing-required = { $count ->
+    [one] cet argument obligatoire manque :
+   *[other] ces arguments obligatoires manquent :
+  }
+clap-missing-subcommand = { $name } attend une sous-commande, mais aucune n’a été donnée
+clap-possible-subcommands = [sous-commandes : { $values }]
+clap-too-many-values = valeur inattendue { $value } pour { $arg } : aucune autre n’était attendue
+clap-wrong-number-of-values = { $arg } attend { $expected ->
+    [one] 1 valeur
+   *[other] { $expected } valeurs
+  }, mais { $actual ->
+    [0] aucune n’a été donnée
+    [one] 1 a été donnée
+   *[other] { $actual } ont été données
+  }
+clap-invalid-value-reason = valeur { $value } invalide pour { $arg } : { $reason }
+clap-unknown-argument = argument inattendu : { $arg }
+clap-invalid-utf8 = un argument au moins n’est pas de l’UTF-8 valide
+clap-used-twice = l’argument { $arg } ne peut être donné qu’une fois
+clap-conflict = l’argument { $arg } ne peut pas être utilisé avec { $others }

@@ -86,6 +86,16 @@ pub fn describe(action: &Action) -> String {
             recipient = m.recipient.clone().unwrap_or_default(),
             subject = quoted(m.subject.as_deref())
         ),
+        Action::WebRequest(w) => t!(
+            "act-web-request",
+            method = w.method.clone().unwrap_or_default(),
+            url = w.url.clone(),
+            status = w.status.map(|s| s.to_string()).unwrap_or_default()
+        ),
+        Action::AppPassword { added, name } => {
+            let id = if *added { "act-app-password-added" } else { "act-app-password-removed" };
+            t!(id, name = quoted(name.as_deref()))
+        }
         Action::Other { operation } => operation.clone(),
         _ => action.name().to_owned(),
     }

@@ -19,6 +19,7 @@ mod cmd_timeline;
 mod describe;
 mod detection;
 mod geoip_dir;
+mod help_i18n;
 mod ingest;
 mod journal_util;
 mod output;
@@ -27,13 +28,12 @@ mod times;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use args::{Cli, Command, LangArg};
+use args::{Command, LangArg};
 use i18n::Lang;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Help, usage and clap's errors follow the user's language too.
+    let cli = help_i18n::parse();
     let lang = match cli.lang {
         Some(LangArg::Fr) => Some(Lang::Fr),
         Some(LangArg::En) => Some(Lang::En),

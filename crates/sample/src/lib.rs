@@ -178,7 +178,7 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, Sam
         .filter(|row| !opts.benign || !row.iter().any(|cell| *cell == attacker_rule))
         .cloned()
         .collect();
-    write_rules(out_dir, &rules)?;
+    write_rules(out_dir, &rules, clock::paris_to_utc(last, 18 * 3600))?;
     let files = sinks.finish()?;
     let truth = build_truth(opts, &world, facts, (window, last), files);
     write_truth(out_dir, &truth)?;
@@ -257,7 +257,9 @@ fn pad(
     Ok(())
 }
 
-fn write_rules(dir: &Path, rows: &[[String; 20]]) -> Result<(), SampleError> {
+/// Writes the `Get-InboxRule` export, dated (modification time) when the responders
+/// would have exported it: the rules carry no time of their own.
+fn write_rules(dir: &Path, rows: &[[String; 20]], exported: chrono::DateTime<chrono::Utc>) -> Result<(), SampleError> {
     let path = dir.join(output::RULES_CSV);
     let err = |e: csv::Error| SampleError::Io {
         path: path.clone(),
@@ -271,10 +273,11 @@ fn write_rules(dir: &Path, rows: &[[String; 20]]) -> Result<(), SampleError> {
     for r in rows {
         w.write_record(r).map_err(err)?;
     }
-    w.flush().map_err(|source| SampleError::Io {
-        path: path.clone(),
-        source,
-    })
+    let io = |source| SampleError::Io { path: path.clone(), source };
+    w.flush().map_err(io)?;
+    drop(w);
+    let file = std::fs::File::options().write(true).open(&path).map_err(io)?;
+    file.set_modified(std::time::SystemTime::from(exported)).map_err(io)
 }
 
 fn write_truth(dir: &Path, truth: &GroundTruth) -> Result<(), SampleError> {

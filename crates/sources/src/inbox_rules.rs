@@ -63,7 +63,9 @@ pub(crate) fn to_event(json: &str, ctx: &RecordCtx) -> Result<Event, String> {
             .ok_or("no time: the rule has no WhenChanged and the export file's time is unknown")?,
     };
     let rule = read_rule(&rec);
-    let account = rule.mailbox.as_deref().and_then(Account::new);
+    // `MailboxOwnerId` is often a display name ("Pierre MORVAN"): that is not an
+    // account, and would not join with the other sources' addresses.
+    let account = rule.mailbox.as_deref().filter(|m| !m.trim().contains(char::is_whitespace)).and_then(Account::new);
     let mut event = Event::new(
         ctx.at,
         time,
@@ -397,6 +399,8 @@ mod tests {
             identity_only.account.as_ref().map(Account::as_str),
             Some("bob@x.fr")
         );
+        let display = to_event(r#"{"MailboxOwnerId":"Pierre MORVAN"}"#, &ctx(t)).unwrap();
+        assert_eq!(display.account, None, "a display name is not an account");
         let neither = to_event(r#"{"Identity":"no backslash"}"#, &ctx(t)).unwrap();
         assert_eq!(neither.account, None);
     }

@@ -1,4 +1,4 @@
-//! Matches to findings: one finding per rule, account and window of about an hour.
+//! Matches to findings: one finding per rule, account and run of matches less than a day apart.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +10,9 @@ use mailcase_model::{
 use super::{CorrelationMatch, RuleMatch, RuleSet};
 
 /// A new finding starts when a match comes this long after the first of the current one.
-const WINDOW: Duration = Duration::hours(1);
+/// Matches of one rule and account closer than this in time are one finding: a
+/// recurring pattern (a client polling every hour) is one finding with all its events.
+const WINDOW: Duration = Duration::hours(24);
 
 /// Matched field values quoted in an explanation, at most.
 const MAX_QUOTED: usize = 5;
@@ -25,7 +27,7 @@ struct Hit<'m> {
     details: Vec<(&'m str, &'m str)>,
 }
 
-/// Groups matches into findings: one per (rule, account, window of about an hour),
+/// Groups matches into findings: one per (rule, account, run of matches less than a day apart),
 /// keeping every event id. Matches of rules that only feed correlations are left out.
 /// The French text falls back to the English one when the rule has none.
 pub fn to_findings(
@@ -63,7 +65,7 @@ fn split_windows<'h, 'm>(hits: &'h [Hit<'m>]) -> Vec<&'h [Hit<'m>]> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, hit) in hits.iter().enumerate() {
-        if hits.get(start).is_some_and(|s| hit.time - s.time > WINDOW) {
+        if i > 0 && hits.get(i - 1).is_some_and(|prev| hit.time - prev.time > WINDOW) {
             out.push(&hits[start..i]);
             start = i;
         }
@@ -101,7 +103,8 @@ fn finding(set: &RuleSet, rule: usize, account: Option<&Account>, hits: &[Hit<'_
         _ => FindingSource::SigmaRule,
     };
     Some(Finding {
-        rule_id: info.id.clone(),
+        // The readable name (`mc_inbox_rule_forwarding`) when the rule has one; its id otherwise.
+        rule_id: info.name.clone().unwrap_or_else(|| info.id.clone()),
         source,
         title: Localized::new(info.title.clone(), title_fr),
         explanation: Localized::new(en, fr),

@@ -350,7 +350,7 @@ fn temporal_and_temporal_ordered() {
 }
 
 #[test]
-fn findings_group_by_rule_account_and_hour() {
+fn findings_group_by_rule_account_and_runs_less_than_a_day_apart() {
     let yaml = format!(
         "{SIGNIN_RULES}---\ntitle: brute force\nid: brute\ncorrelation: {{type: event_count, rules: [fail], \
          group-by: [mailcase.account], timespan: 10m, condition: {{gte: 2}}}}\nlevel: high\n"
@@ -358,14 +358,15 @@ fn findings_group_by_rule_account_and_hour() {
     let events = [
         sign_in(1, 0, true, "1.1.1.1", "a@x.fr"),
         sign_in(2, 20, true, "1.1.1.1", "a@x.fr"),
-        sign_in(3, 200, true, "1.1.1.1", "a@x.fr"),
-        sign_in(4, 201, false, "1.1.1.1", "a@x.fr"),
-        sign_in(5, 202, false, "1.1.1.1", "a@x.fr"),
+        // 30 hours later: a new run of the same rule.
+        sign_in(3, 1800, true, "1.1.1.1", "a@x.fr"),
+        sign_in(4, 1801, false, "1.1.1.1", "a@x.fr"),
+        sign_in(5, 1802, false, "1.1.1.1", "a@x.fr"),
     ];
     let (set, hits, fired) = run(&yaml, &events);
     let findings = to_findings(&set, &hits, &fired);
     let ok: Vec<_> = findings.iter().filter(|f| f.rule_id == "ok").collect();
-    assert_eq!(ok.len(), 2, "two windows of the success rule");
+    assert_eq!(ok.len(), 2, "two runs of the success rule");
     assert_eq!(ok[0].events, vec![events[0].id, events[1].id]);
     assert_eq!(ok[0].title.fr, "sign-in ok", "French falls back to English");
     assert!(findings.iter().all(|f| f.rule_id != "fail"), "generate: false keeps it out");
