@@ -228,6 +228,7 @@ help-sample-generate-seed = Random seed (same seed, same files)
 help-sample-generate-users = Number of users
 help-sample-generate-days = Number of days
 help-sample-generate-size = Grow the files to about this size (`500MB`, `1GB`) with normal activity
+help-sample-generate-benign = Leave the attack out: ordinary activity only, to measure detection noise
 help-geoip = GeoIP databases: import the redistributable ones, look an address up
 help-geoip-import = Import the ip-location-db packages (extracted) into a GeoIP directory
 help-geoip-import-src = Directory holding the extracted npm packages

@@ -231,6 +231,7 @@ help-sample-generate-seed = Graine aléatoire (même graine, mêmes fichiers)
 help-sample-generate-users = Nombre d’utilisateurs
 help-sample-generate-days = Nombre de jours
 help-sample-generate-size = Faire grossir les fichiers jusqu’à environ cette taille (`500MB`, `1GB`) avec une activité normale
+help-sample-generate-benign = Laisser l’attaque de côté : activité ordinaire seulement, pour mesurer le bruit de la détection
 help-geoip = Bases GeoIP : importer celles qui sont redistribuables, rechercher une adresse
 help-geoip-import = Importer les paquets ip-location-db (extraits) dans un répertoire GeoIP
 help-geoip-import-src = Répertoire contenant les paquets npm extraits

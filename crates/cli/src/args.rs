@@ -374,6 +374,9 @@ pub struct SampleGenerateArgs {
     /// Grow the files to about this size (`500MB`, `1GB`) with normal activity.
     #[arg(long)]
     pub size: Option<String>,
+    /// Leave the attack out: ordinary activity only, to measure detection noise.
+    #[arg(long)]
+    pub benign: bool,
 }
 
 /// `geoip`.

@@ -15,7 +15,7 @@ pub fn run(ctx: &Ctx, cmd: SampleCmd) -> Result<ExitCode> {
 }
 
 fn generate(ctx: &Ctx, a: SampleGenerateArgs) -> Result<ExitCode> {
-    let mut opts = mailcase_sample::SampleOptions { seed: a.seed, ..Default::default() };
+    let mut opts = mailcase_sample::SampleOptions { seed: a.seed, benign: a.benign, ..Default::default() };
     if let Some(users) = a.users {
         opts.users = users;
     }
