@@ -88,6 +88,13 @@ struct Spray {
 }
 
 impl Spray {
+    /// Failures against enough accounts, and few successes: a busy shared address
+    /// (office egress, proxy, carrier NAT) also sees typos from many users, but mostly
+    /// successful sign-ins; a spraying address rarely succeeds.
+    fn is_spraying(&self, min_accounts: usize) -> bool {
+        self.targets.len() >= min_accounts && self.successes.len() <= (self.targets.len() / 2).max(2)
+    }
+
     fn record(&mut self, event: &Event) {
         self.last = self.last.max(event.time);
         if self.events.len() < MAX_EVENTS {
@@ -129,7 +136,7 @@ impl SprayTracker {
         if before < MAX_TARGETS && !spray.targets.contains(account) {
             spray.targets.push(account.clone());
         }
-        let crossed = before < ctx.cfg.spray_min_accounts && spray.targets.len() >= ctx.cfg.spray_min_accounts;
+        let crossed = before < ctx.cfg.spray_min_accounts && spray.is_spraying(ctx.cfg.spray_min_accounts);
         if crossed { std::mem::take(&mut spray.marks) } else { Vec::new() }
     }
 
@@ -140,10 +147,10 @@ impl SprayTracker {
             return false;
         }
         spray.record(event);
-        if !spray.successes.contains(account) {
+        if !spray.successes.contains(account) && spray.successes.len() < MAX_TARGETS {
             spray.successes.push(account.clone());
         }
-        let spraying = spray.targets.len() >= ctx.cfg.spray_min_accounts;
+        let spraying = spray.is_spraying(ctx.cfg.spray_min_accounts);
         if !spraying && spray.marks.len() < MAX_TARGETS {
             spray.marks.push((account.clone(), spray_suspicion(event, view)));
         }
@@ -160,7 +167,7 @@ impl SprayTracker {
             .collect();
         for ip in quiet {
             if let Some(spray) = self.by_ip.remove(&ip)
-                && spray.targets.len() >= ctx.cfg.spray_min_accounts
+                && spray.is_spraying(ctx.cfg.spray_min_accounts)
             {
                 report(ip, spray, ctx);
             }

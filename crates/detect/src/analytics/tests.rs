@@ -201,6 +201,20 @@ fn failures_against_few_accounts_are_not_a_spray() {
 }
 
 #[test]
+fn a_busy_shared_address_with_typos_is_not_a_spray() {
+    // Office egress: many users sign in, a few mistype their password.
+    let mut f = Feed::new();
+    for i in 0..40 {
+        let who = format!("user{i}@example.fr");
+        if i % 6 == 0 {
+            f.failure(i, &who, US_VPS);
+        }
+        f.sign_in(i, &who, US_VPS);
+    }
+    assert!(!rules(&f.run()).contains(&"mc-password-spray"));
+}
+
+#[test]
 fn one_session_from_two_networks_is_replay() {
     let mut f = Feed::new();
     f.sign_in(0, A, US_VPS).client.session_id = Some("s-1".into());
