@@ -413,15 +413,16 @@ fn is_complete_json(bytes: &[u8]) -> bool {
     serde_json::from_slice::<IgnoredAny>(bytes).is_ok()
 }
 
-/// `{"@odata.context": "...", "value": [` or `{"records": [`: an object whose first
-/// array-valued key is `value` or `records`, before any nested object.
+/// `{"@odata.context": "...", "value": [`, `{"records": [` or (Google Reports API pages)
+/// `{"kind": "admin#reports#activities", "items": [`: an object whose first
+/// array-valued key is `value`, `records` or `items`, before any nested object.
 fn looks_like_wrapper(start: &[u8]) -> bool {
     let probe = start.get(..start.len().min(8192)).unwrap_or(start);
     let text = String::from_utf8_lossy(probe);
     if !text.starts_with('{') {
         return false;
     }
-    for key in ["\"value\"", "\"records\""] {
+    for key in ["\"value\"", "\"records\"", "\"items\""] {
         let Some(at) = text.find(key) else { continue };
         let before = text.get(1..at).unwrap_or("");
         let after = text.get(at + key.len()..).unwrap_or("").trim_start();
@@ -583,7 +584,7 @@ where
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "value" || key == "records" {
+            if key == "value" || key == "records" || key == "items" {
                 map.next_value_seed(&mut *self.0)?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -1228,6 +1229,7 @@ mod tests {
         assert_eq!(layout("{\n  \"a\": 1\n}\n"), JsonLayout::Objects);
         assert_eq!(layout("{\"@odata.context\":\"x\",\"value\":[{\"a\":1}]}"), JsonLayout::Wrapper);
         assert_eq!(layout("{\n \"records\": [\n {\"a\":1}]}"), JsonLayout::Wrapper);
+        assert_eq!(layout("{\"kind\":\"admin#reports#activities\",\"etag\":\"\\\"e\\\"\",\"items\":[{}]}"), JsonLayout::Wrapper);
         assert_eq!(layout("{\"x\":{\"value\":[1]}}"), JsonLayout::Lines);
         assert_eq!(layout(" \n "), JsonLayout::Empty);
     }
