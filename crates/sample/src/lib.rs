@@ -6,12 +6,17 @@
 //! `ual-purview.csv`, `ual-management-api.jsonl`, `entra-signins.json`, `entra-audit.json`,
 //! `message-trace.csv`, `inbox-rules.csv` and `ground-truth.json` (the [`GroundTruth`]).
 //! Output depends only on [`SampleOptions`]: same options, same bytes.
+//!
+//! With [`Platform::Dovecot`], [`generate_any`] writes instead a university's Debian
+//! `mail.log` (Dovecot 2.3 and Postfix) with an IMAP aggregator and an attacker, and its
+//! [`MailServerTruth`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod clock;
 mod ids;
+mod maillog;
 mod network;
 mod normal;
 mod org;
@@ -19,10 +24,12 @@ mod output;
 mod records;
 mod story;
 mod truth;
+mod university;
 
 pub use truth::{
-    Aggregator, Attacker, AttackerIp, FileCount, GroundTruth, KeyTimes, Organisation, PartnerEntry,
-    Spray, UserEntry,
+    Aggregator, Attacker, AttackerIp, FileCount, GroundTruth, KeyTimes, MailServerAttacker,
+    MailServerKeyTimes, MailServerOrganisation, MailServerTruth, Organisation, PartnerEntry, Spray,
+    UserEntry,
 };
 
 use chrono::{Duration, NaiveDate};
@@ -32,6 +39,38 @@ use org::{Org, Person, Role};
 use output::{Batch, Sinks, UalDest};
 use records::Tenant;
 use std::path::{Path, PathBuf};
+
+/// The mail platform whose evidence is generated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Platform {
+    /// Microsoft 365: a hospital's tenant and a business e-mail compromise.
+    #[default]
+    M365,
+    /// Dovecot and Postfix: a university's mail server, an IMAP aggregator, a password
+    /// guessed and spam sent.
+    Dovecot,
+}
+
+impl Platform {
+    /// The organisation's domain when none is chosen.
+    pub fn default_domain(self) -> &'static str {
+        match self {
+            Platform::M365 => "hopital-exemple.fr",
+            Platform::Dovecot => "univ-exemple.fr",
+        }
+    }
+}
+
+/// The answer key of a generated sample, by platform.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum SampleTruth {
+    /// A Microsoft 365 sample.
+    M365(Box<GroundTruth>),
+    /// A Dovecot/Postfix sample.
+    Dovecot(Box<MailServerTruth>),
+}
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -53,6 +92,8 @@ pub struct SampleOptions {
     /// measure how noisy detection is on a benign organisation. The ground truth then
     /// names no victim and no attacker activity is written.
     pub benign: bool,
+    /// The mail platform.
+    pub platform: Platform,
 }
 
 impl Default for SampleOptions {
@@ -65,6 +106,7 @@ impl Default for SampleOptions {
             start: NaiveDate::from_ymd_opt(2025, 11, 3).unwrap_or(NaiveDate::MIN),
             target_bytes: None,
             benign: false,
+            platform: Platform::M365,
         }
     }
 }
@@ -118,14 +160,37 @@ fn check(opts: &SampleOptions) -> Result<(), SampleError> {
     Ok(())
 }
 
-/// Writes the sample into `out_dir` (created if missing) and returns its ground truth,
-/// also written to `out_dir/ground-truth.json`.
-pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, SampleError> {
+/// Writes the sample of any platform into `out_dir` (created if missing) and returns its
+/// ground truth, also written to `out_dir/ground-truth.json`.
+pub fn generate_any(opts: &SampleOptions, out_dir: &Path) -> Result<SampleTruth, SampleError> {
+    match opts.platform {
+        Platform::M365 => generate(opts, out_dir).map(|t| SampleTruth::M365(Box::new(t))),
+        Platform::Dovecot => {
+            prepare(opts, out_dir)?;
+            university::generate(opts, out_dir).map(|t| SampleTruth::Dovecot(Box::new(t)))
+        }
+    }
+}
+
+fn prepare(opts: &SampleOptions, out_dir: &Path) -> Result<(), SampleError> {
     check(opts)?;
     std::fs::create_dir_all(out_dir).map_err(|source| SampleError::Io {
         path: out_dir.to_owned(),
         source,
-    })?;
+    })
+}
+
+/// Writes the Microsoft 365 sample into `out_dir` (created if missing) and returns its
+/// ground truth, also written to `out_dir/ground-truth.json`. Other platforms are
+/// refused: use [`generate_any`].
+pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, SampleError> {
+    if opts.platform != Platform::M365 {
+        return Err(SampleError::InvalidOptions(format!(
+            "generate writes Microsoft 365 samples only (platform {:?}): use generate_any",
+            opts.platform
+        )));
+    }
+    prepare(opts, out_dir)?;
     let mut rng = Rng::with_seed(opts.seed);
     let org = Org::new(&mut rng, &opts.org_domain.to_ascii_lowercase(), opts.users);
     let tenant_name = format!(
@@ -175,7 +240,7 @@ pub fn generate(opts: &SampleOptions, out_dir: &Path) -> Result<GroundTruth, Sam
     let rules: Vec<_> = facts
         .rules_csv_rows
         .iter()
-        .filter(|row| !opts.benign || !row.iter().any(|cell| *cell == attacker_rule))
+        .filter(|row| !opts.benign || !row.contains(&attacker_rule))
         .cloned()
         .collect();
     write_rules(out_dir, &rules, clock::paris_to_utc(last, 18 * 3600))?;

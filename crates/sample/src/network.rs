@@ -99,6 +99,29 @@ pub(crate) const HETZNER: Network = Network {
     ranges: &[("162.55.0.0", "162.55.255.255"), ("85.10.192.0", "85.10.255.255"), ("188.34.128.0", "188.34.255.255"), ("144.76.0.0", "144.76.255.255")],
 };
 
+/// RENATER, the French research and education network: campus addresses of the
+/// university (its mail server sits in the first range).
+pub(crate) const RENATER: Network = Network {
+    asn: 2200,
+    org: "Renater",
+    country: "FR",
+    ranges: &[("129.20.0.0", "129.20.255.255"), ("148.60.0.0", "148.60.255.255")],
+};
+/// Google: Gmail's outbound and inbound mail servers.
+pub(crate) const GOOGLE: Network = Network {
+    asn: 15169,
+    org: "Google LLC",
+    country: "US",
+    ranges: &[("66.102.0.0", "66.102.15.255")],
+};
+/// Microsoft: Outlook.com / Exchange Online Protection mail servers.
+pub(crate) const MICROSOFT: Network = Network {
+    asn: 8075,
+    org: "Microsoft Corporation",
+    country: "US",
+    ranges: &[("40.108.128.0", "40.108.255.255")],
+};
+
 /// A place as Entra reports it in `location`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Place {

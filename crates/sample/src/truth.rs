@@ -206,3 +206,83 @@ pub struct FileCount {
     /// Bytes.
     pub bytes: u64,
 }
+
+/// The answer key of a mail-server sample (Dovecot and Postfix), written to
+/// `ground-truth.json` like [`GroundTruth`], with the keys both share (`victims`,
+/// `attacker.ips`, `aggregator`, `key_times`, `files`).
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct MailServerTruth {
+    /// Seed the sample was generated from.
+    pub seed: u64,
+    /// `dovecot`.
+    pub platform: String,
+    /// The organisation and its mail server.
+    pub organisation: MailServerOrganisation,
+    /// First and last day covered (inclusive).
+    pub period: (NaiveDate, NaiveDate),
+    /// Every account, with its role (`staff`, `admin`, `aggregator`).
+    pub users: Vec<UserEntry>,
+    /// The compromised account(s); empty in a benign sample.
+    pub victims: Vec<String>,
+    /// The administrator.
+    pub admin: String,
+    /// The attacker; no address in a benign sample.
+    pub attacker: MailServerAttacker,
+    /// Key moments of the compromise (UTC); `None` in a benign sample.
+    pub key_times: Option<MailServerKeyTimes>,
+    /// The legitimate IMAP aggregator (a policy risk, not an attacker).
+    pub aggregator: Aggregator,
+    /// Records and bytes per output file.
+    pub files: Vec<FileCount>,
+}
+
+/// The organisation of a mail-server sample.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct MailServerOrganisation {
+    /// Name.
+    pub name: String,
+    /// Mail domain.
+    pub domain: String,
+    /// Host name the server logs under, and its address (`lip`).
+    pub mail_host: String,
+    /// The server's address.
+    pub mail_ip: String,
+    /// Campus networks (CIDR) where staff work.
+    pub campus_networks: Vec<String>,
+    /// Time zone of the log timestamps (the server's clock).
+    pub log_time_zone: String,
+}
+
+/// The attacker of a mail-server sample.
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct MailServerAttacker {
+    /// Addresses used.
+    pub ips: Vec<AttackerIp>,
+    /// Countries seen.
+    pub countries: Vec<String>,
+    /// Password guesses before the right one.
+    pub failed_guesses: usize,
+    /// Spam messages submitted with the victim's credentials.
+    pub spam_messages: usize,
+    /// Recipients of the spam.
+    pub spam_recipients: usize,
+}
+
+/// Key moments of a mail-server compromise (UTC).
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct MailServerKeyTimes {
+    /// First failed guess.
+    pub brute_force_start: DateTime<Utc>,
+    /// The right password found: the first malicious sign-in.
+    pub first_malicious_signin: DateTime<Utc>,
+    /// First spam message submitted.
+    pub spam_start: DateTime<Utc>,
+    /// Last spam message submitted.
+    pub spam_end: DateTime<Utc>,
+    /// Password changed by the administrator: the attacker's later tries fail.
+    pub containment: DateTime<Utc>,
+}
