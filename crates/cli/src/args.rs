@@ -377,6 +377,19 @@ pub struct SampleGenerateArgs {
     /// Leave the attack out: ordinary activity only, to measure detection noise.
     #[arg(long)]
     pub benign: bool,
+    /// Mail platform whose evidence is generated.
+    #[arg(long, value_enum, default_value_t = SamplePlatform::M365)]
+    pub platform: SamplePlatform,
+}
+
+/// Platforms of `sample generate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SamplePlatform {
+    /// Microsoft 365 exports of a hospital.
+    #[default]
+    M365,
+    /// Debian mail.log (Dovecot and Postfix) of a university.
+    Dovecot,
 }
 
 /// `geoip`.
@@ -486,6 +499,15 @@ pub struct HuntArgs {
     /// Directory of GeoIP databases (for the report's attribution).
     #[arg(long, env = "MAILCASE_GEOIP_DIR", value_name = "DIR")]
     pub geoip_dir: Option<PathBuf>,
+    /// A phishing URL: list who visited it in the proxy logs (prefix match, any scheme; repeatable).
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    /// A phishing domain: its visitors in the proxy logs and the recipients of mail sent from it (repeatable).
+    #[arg(long = "domain", value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Output format (with --url or --domain).
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `pivot`.

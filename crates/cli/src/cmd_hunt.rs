@@ -1,4 +1,5 @@
-//! `mailcase hunt`: run detection again on the whole case.
+//! `mailcase hunt`: run detection again on the whole case (with `--url`/`--domain`:
+//! the phishing-site hunt of `cmd_hunt_url`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,9 @@ use crate::journal_util;
 use crate::output::terminal_safe;
 
 pub fn run(ctx: &Ctx, a: HuntArgs) -> Result<ExitCode> {
+    if !a.urls.is_empty() || !a.domains.is_empty() {
+        return crate::cmd_hunt_url::run(ctx, &a);
+    }
     let case = ctx.open_case(&a.case.dir)?;
     let author = journal_util::author_or_default(a.author.as_deref());
     detect_and_report(&case, &a.rules, &author, ctx.quiet)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 
 use crate::Ctx;
-use crate::args::{SampleCmd, SampleGenerateArgs};
+use crate::args::{SampleCmd, SampleGenerateArgs, SamplePlatform};
 
 pub fn run(ctx: &Ctx, cmd: SampleCmd) -> Result<ExitCode> {
     ctx.use_env_lang();
@@ -15,7 +15,17 @@ pub fn run(ctx: &Ctx, cmd: SampleCmd) -> Result<ExitCode> {
 }
 
 fn generate(ctx: &Ctx, a: SampleGenerateArgs) -> Result<ExitCode> {
-    let mut opts = mailcase_sample::SampleOptions { seed: a.seed, benign: a.benign, ..Default::default() };
+    let platform = match a.platform {
+        SamplePlatform::M365 => mailcase_sample::Platform::M365,
+        SamplePlatform::Dovecot => mailcase_sample::Platform::Dovecot,
+    };
+    let mut opts = mailcase_sample::SampleOptions {
+        seed: a.seed,
+        benign: a.benign,
+        platform,
+        org_domain: platform.default_domain().to_owned(),
+        ..Default::default()
+    };
     if let Some(users) = a.users {
         opts.users = users;
     }
@@ -27,7 +37,7 @@ fn generate(ctx: &Ctx, a: SampleGenerateArgs) -> Result<ExitCode> {
     }
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
     let bar = crate::progress::spinner(t!("sample-generating", dir = a.out.display().to_string()), ctx.quiet);
-    let truth = mailcase_sample::generate(&opts, &a.out).with_context(|| a.out.display().to_string())?;
+    let truth = mailcase_sample::generate_any(&opts, &a.out).with_context(|| a.out.display().to_string())?;
     bar.finish_and_clear();
     let _ = truth;
     println!("{}", t!("sample-done", dir = a.out.display().to_string()));

@@ -8,6 +8,7 @@ mod cmd_events;
 mod cmd_findings;
 mod cmd_geoip;
 mod cmd_hunt;
+mod cmd_hunt_url;
 mod cmd_pivot;
 mod cmd_rules;
 mod cmd_investigate;

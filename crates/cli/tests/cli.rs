@@ -459,3 +459,53 @@ fn the_sample_story_is_found_and_nobody_else_is_called_compromised() {
     let html = std::fs::read_to_string(case.join("reports/report.html")).unwrap();
     assert!(html.contains(&victims[0].replace('/', "&#x2f;")) || html.contains(victims[0]));
 }
+
+/// The Dovecot/Postfix university: the brute-forced account is found with its brute
+/// force, the myMail user is an aggregator (policy) and nobody is called compromised.
+/// The victim stays `suspicious`: the spam run leaves no subject in Postfix's log, so
+/// nothing marks activity after the access (see the sample crate's documentation).
+#[test]
+fn the_dovecot_sample_tells_the_attacker_from_the_aggregator() {
+    let Some(geoip) = real_geoip() else { return };
+    let h = Harness::new();
+    let case = h.case();
+    let ev = h.path("ev");
+    h.ok(&["--quiet", "sample", "generate", "--platform", "dovecot", "--out", ev.to_str().unwrap(), "--seed", "42"]);
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(ev.join("ground-truth.json")).unwrap()).unwrap();
+    std::fs::remove_file(ev.join("ground-truth.json")).unwrap();
+    h.ok(&[
+        "--quiet", "investigate", "--case", case.to_str().unwrap(), "--org-domain", "univ-exemple.fr",
+        "--geoip-dir", geoip.to_str().unwrap(), ev.to_str().unwrap(),
+    ]);
+    let verdicts = h.json(&["accounts", "--case", case.to_str().unwrap(), "--format", "json"]);
+    let verdict = |account: &str| {
+        verdicts.as_array().unwrap().iter().find(|v| v["account"] == account).map(|v| v["verdict"].as_str().unwrap().to_owned())
+    };
+    let victim = truth["victims"][0].as_str().unwrap();
+    assert!(matches!(verdict(victim).as_deref(), Some("compromised" | "suspicious")), "{verdicts}");
+    let findings = h.json(&["findings", "--case", case.to_str().unwrap(), "--account", victim, "--format", "json"]);
+    let rules: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"mc-brute-force-success"), "{rules:?}");
+    assert!(rules.contains(&"mc-hosting-asn") || rules.contains(&"mc-new-country"), "{rules:?}");
+    let aggregator = truth["aggregator"]["upn"].as_str().unwrap();
+    assert_eq!(verdict(aggregator).as_deref(), Some("suspicious"));
+    let agg_findings = h.json(&["findings", "--case", case.to_str().unwrap(), "--account", aggregator, "--format", "json"]);
+    let agg_rules: Vec<&str> = agg_findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
+    assert!(agg_rules.contains(&"mc-imap-aggregator"), "{agg_rules:?}");
+    assert!(!agg_rules.iter().any(|r| ["mc-new-country", "mc-impossible-travel", "mc-brute-force-success"].contains(r)), "{agg_rules:?}");
+    let compromised: Vec<&str> = verdicts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["verdict"] == "compromised")
+        .map(|v| v["account"].as_str().unwrap())
+        .collect();
+    assert!(compromised.iter().all(|a| *a == victim), "{compromised:?}");
+    // The attacker's address is an indicator, the aggregator's are not.
+    let indicators = h.json(&["indicators", "--case", case.to_str().unwrap(), "--format", "json"]);
+    let attacker_ip = truth["attacker"]["ips"][0]["ip"].as_str().unwrap();
+    assert!(indicators.as_array().unwrap().iter().any(|i| i["value"] == attacker_ip), "{indicators}");
+    for ip in truth["aggregator"]["ips"].as_array().unwrap() {
+        assert!(!indicators.as_array().unwrap().iter().any(|i| i["value"] == *ip), "{ip} in {indicators}");
+    }
+}

@@ -58,9 +58,14 @@ fn rule_files() -> Vec<PathBuf> {
 /// Parses one raw record as its export would hold it: written to a file, the format
 /// sniffed from the content (or forced), and read by `mailcase-sources`.
 fn parse_record(raw: &Value, forced: Option<Format>, evidence: i64) -> Result<Event, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let path = dir.path().join("record.jsonl");
     let line = serde_json::to_string(raw).map_err(|e| e.to_string())?;
+    parse_line(&line, forced, evidence)
+}
+
+/// Parses one line of a log (a JSON record, or a text log line as the server wrote it).
+fn parse_line(line: &str, forced: Option<Format>, evidence: i64) -> Result<Event, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("record.log");
     std::fs::write(&path, format!("{line}\n")).map_err(|e| e.to_string())?;
     let format = match forced {
         Some(f) => f,
@@ -89,7 +94,8 @@ fn source_of(name: &str) -> Option<SourceKind> {
     Format::ALL.iter().map(|f| f.source()).find(|s| s.as_str() == name)
 }
 
-/// `{source, raw, mailcase?}` or `{sequence: [{source, raw}, ...]}`.
+/// `{source, raw, mailcase?}`, `{source, raw_line, format?, mailcase?}` (a text log line,
+/// the format sniffed unless named by its id) or `{sequence: [...]}` of those.
 fn example(item: &Value, evidence: i64) -> Result<Example, String> {
     let items: Vec<&Value> = match item.get("sequence").and_then(Value::as_array) {
         Some(seq) => seq.iter().collect(),
@@ -99,8 +105,15 @@ fn example(item: &Value, evidence: i64) -> Result<Example, String> {
     for it in items {
         let source = it.get("source").and_then(Value::as_str).ok_or("example without `source`")?;
         let kind = source_of(source).ok_or_else(|| format!("unknown source {source}"))?;
-        let raw = it.get("raw").ok_or("example without `raw`")?;
-        let event = parse_record(raw, None, evidence)?;
+        let forced = match it.get("format").and_then(Value::as_str) {
+            Some(id) => Some(Format::from_id(id).ok_or_else(|| format!("unknown format {id}"))?),
+            None => None,
+        };
+        let event = match (it.get("raw_line").and_then(Value::as_str), it.get("raw")) {
+            (Some(line), _) => parse_line(line, forced, evidence)?,
+            (None, Some(raw)) => parse_record(raw, forced, evidence)?,
+            (None, None) => return Err("example without `raw` or `raw_line`".into()),
+        };
         if event.source != kind {
             return Err(format!("raw record read as {} rather than {source}", event.source));
         }
@@ -246,8 +259,8 @@ fn metadata_problems(info: &RuleInfo, known: &HashSet<String>) -> Vec<String> {
     if info.kind == RuleKind::Single && !info.correlation_only && stem != name {
         out.push(format!("file {stem}.yml holds rule {name}"));
     }
-    if !["exchange", "entra", "signin", "mail"].contains(&area_of(&info.path).as_str()) {
-        out.push("not in an area folder (exchange, entra, signin, mail)".into());
+    if !["exchange", "entra", "signin", "mail", "onprem", "google"].contains(&area_of(&info.path).as_str()) {
+        out.push("not in an area folder (exchange, entra, signin, mail, onprem, google)".into());
     }
     if info.title_fr.as_deref().is_none_or(str::is_empty) {
         out.push("no title_fr".into());
