@@ -49,9 +49,41 @@ pub fn run(ctx: &Ctx, cmd: RulesCmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        RulesCmd::Test(_a) => {
-            eprintln!("{}", t!("rules-test-missing"));
-            Ok(ExitCode::from(2))
+        RulesCmd::Test(a) => test(&a.rules, a.format),
+    }
+}
+
+/// Runs the examples of the shipped rules and of the given folders.
+fn test(dirs: &[std::path::PathBuf], format: Format) -> Result<ExitCode> {
+    let mut files: Vec<(String, String)> =
+        mailcase_detect::shipped::SHIPPED.iter().map(|(p, y)| (format!("rules/{p}"), (*y).to_owned())).collect();
+    for dir in dirs {
+        for path in crate::ingest::collect_files(std::slice::from_ref(dir))? {
+            if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+                let text = std::fs::read_to_string(&path)?;
+                files.push((path.display().to_string(), text));
+            }
         }
     }
+    let results: Vec<_> = files.iter().flat_map(|(origin, yaml)| crate::rule_examples::run_file(origin, yaml)).collect();
+    let failed = results.iter().filter(|r| r.failure.is_some()).count();
+    let mut listing = Listing::new(format, io::stdout().lock(), &["status", "rule", "example", "origin", "reason"])?;
+    for r in &results {
+        // People see the failures; scripts get every example.
+        if format == Format::Table && r.failure.is_none() {
+            continue;
+        }
+        listing.row(&[
+            json!(if r.failure.is_some() { "FAIL" } else { "ok" }),
+            json!(r.rule),
+            json!(format!("{}[{}]", r.kind, r.index)),
+            json!(r.origin),
+            json!(r.failure),
+        ])?;
+    }
+    listing.finish()?;
+    if format == Format::Table {
+        println!("{}", t!("rules-test-summary", total = results.len(), failed = failed));
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -25,6 +25,7 @@ mod ingest;
 mod journal_util;
 mod output;
 mod progress;
+mod rule_examples;
 mod times;
 
 use std::process::ExitCode;

@@ -509,3 +509,35 @@ fn the_dovecot_sample_tells_the_attacker_from_the_aggregator() {
         assert!(!indicators.as_array().unwrap().iter().any(|i| i["value"] == *ip), "{ip} in {indicators}");
     }
 }
+
+#[test]
+fn rules_list_and_test_report_the_pack_and_user_rules() {
+    let h = Harness::new();
+    let list = h.json(&["rules", "list", "--format", "json"]);
+    assert!(list.as_array().unwrap().iter().filter(|r| r["status"] == "loaded").count() >= 30);
+    let out = h.ok(&["rules", "test"]);
+    assert!(out.contains(" 0 failed"), "{out}");
+    // A user rule whose positive example does not match fails the command, naming it.
+    let dir = h.path("my-rules");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrong.yml"),
+        r#"title: Wrong example
+id: 5b1f3d55-0f7e-4d7a-9a4e-3c1b1e0f0a01
+name: my_wrong_rule
+logsource: {product: m365}
+detection:
+  selection: {Operation: New-InboxRule}
+  condition: selection
+level: medium
+tests:
+  positive:
+    - source: m365_ual
+      raw: {"CreationTime": "2024-03-01T10:00:00", "Id": "1", "Operation": "Set-Mailbox", "RecordType": 1, "UserId": "a@b.fr", "Workload": "Exchange", "ResultStatus": "True"}
+"#,
+    )
+    .unwrap();
+    let out = h.run(&["rules", "test", "--rules", dir.to_str().unwrap()], 1);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("my_wrong_rule") && text.contains("FAIL"), "{text}");
+}
