@@ -28,13 +28,13 @@ echo "== baseline: serde_json::Value on all cores (crates/sources/benches/ual_in
 MAILCASE_BENCH_FILE="$FILE" /usr/bin/time -f "peak RSS %M KB, wall %e s" \
   cargo bench --locked -q -p mailcase-sources --bench ual_ingest 2>&1 | tail -n 8
 
-echo "== mailcase investigate (parse + normalise + enrich + SQLite) =="
+echo "== mailcase investigate --no-detect (parse + normalise + enrich + SQLite; detection has its own benchmark) =="
 rm -rf "$WORK/case"
 GEOIP=()
 if [ -n "${MAILCASE_GEOIP_DIR:-}" ]; then GEOIP=(--geoip-dir "$MAILCASE_GEOIP_DIR"); fi
 START=$(date +%s.%N)
 /usr/bin/time -f "peak RSS %M KB, wall %e s" \
-  "$MAILCASE" --quiet investigate --no-report --case "$WORK/case" "${GEOIP[@]}" "$FILE" >/dev/null
+  "$MAILCASE" --quiet investigate --no-detect --no-report --case "$WORK/case" "${GEOIP[@]}" "$FILE" >/dev/null
 END=$(date +%s.%N)
 EVENTS=$("$MAILCASE" query --case "$WORK/case" --format csv "SELECT count(*) AS n FROM events" | tail -n 1)
 python3 - "$START" "$END" "$BYTES" "$EVENTS" <<'PY'

@@ -15,12 +15,16 @@ use anyhow::{Context, Result};
 use crossbeam_channel::bounded;
 use rayon::prelude::*;
 
+use mailcase_case::events::PreparedEvent;
 use mailcase_case::{Case, ImportCounts, ParseWarning, Registration};
 use mailcase_enrich::Enricher;
 use mailcase_sources::{Batch, Format};
 
 /// Batches waiting for the writer at most.
 const CHANNEL_BOUND: usize = 4;
+/// Prepared bytes per batch sent to the writer (one transaction each): with
+/// [`CHANNEL_BOUND`], what waits for the writer stays near 64 MiB whatever the file.
+const BATCH_BYTES: usize = 16 << 20;
 /// File size from which the indexes are rebuilt after the load instead of maintained.
 const BULK_THRESHOLD: u64 = 64 << 20;
 /// Events per database transaction.
@@ -90,7 +94,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
 
 /// Imports one file into the case.
 pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, quiet: bool) -> Result<FileReport> {
-    let org_domains = case.settings().org_domains.clone();
     let registration = case.register_evidence(path, copy).with_context(|| path.display().to_string())?;
     let (id, resume) = match registration {
         Registration::New(id) => (id, false),
@@ -116,7 +119,7 @@ pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, qu
     };
     case.set_evidence_format(id, format.id())?;
     case.begin_import(id)?;
-    let outcome = match parse_and_store(case, id, &stored, format, enricher, &org_domains, &shown, quiet) {
+    let outcome = match parse_and_store(case, id, &stored, format, enricher, &shown, quiet) {
         Ok(o) => o,
         Err(err) => {
             case.fail_evidence(id)?;
@@ -139,33 +142,41 @@ fn parse_and_store(
     stored: &Path,
     format: Format,
     enricher: &Enricher,
-    org_domains: &[String],
     shown: &str,
     quiet: bool,
 ) -> Result<FileOutcome> {
+    let org_domains = case.settings().org_domains.as_slice();
     let size = std::fs::metadata(stored).map(|m| m.len()).unwrap_or(0);
     let bar = crate::progress::file_bar(size, shown, quiet);
     // Dropping the indexes and rebuilding them once is faster than maintaining them
     // row by row, but only pays off for a large file.
     let mut writer = case.event_writer(size >= BULK_THRESHOLD)?;
-    let (tx, rx) = bounded::<Vec<mailcase_model::Event>>(CHANNEL_BOUND);
+    let (tx, rx) = bounded::<Vec<PreparedEvent>>(CHANNEL_BOUND);
     let mut warning_error: Option<mailcase_case::CaseError> = None;
     let mut records_seen = 0u64;
     let (summary, written) = std::thread::scope(|scope| -> Result<_> {
         let writer_thread = scope.spawn(move || -> Result<u64> {
             let mut inserted = 0;
             for events in rx {
-                inserted += writer.write(&events)?;
+                inserted += writer.write_prepared(&events)?;
             }
             writer.finish()?;
             Ok(inserted)
         });
-        let mut pending: Vec<mailcase_model::Event> = Vec::new();
-        let summary = mailcase_sources::read_file(stored, format, id, |mut batch: Batch| {
-            batch.events.par_iter_mut().for_each(|e| {
-                enricher.enrich(e);
-                attribute_inbound_trace(e, org_domains);
-            });
+        let mut pending: Vec<PreparedEvent> = Vec::new();
+        let mut pending_bytes = 0usize;
+        let summary = mailcase_sources::read_file(stored, format, id, |batch: Batch| {
+            // Everything but the SQLite calls happens here, on all cores.
+            let prepared: Vec<PreparedEvent> = batch
+                .events
+                .into_par_iter()
+                .map(|mut e| {
+                    enricher.enrich(&mut e);
+                    attribute_inbound_trace(&mut e, org_domains);
+                    let id = e.id;
+                    PreparedEvent::new(e).map_err(|err| format!("event {id}: {err}"))
+                })
+                .collect::<Result<_, _>>()?;
             records_seen += batch.records;
             if !batch.warnings.is_empty() && warning_error.is_none() {
                 let warnings: Vec<ParseWarning> = batch
@@ -178,10 +189,12 @@ fn parse_and_store(
                     warning_error = Some(e);
                 }
             }
-            pending.append(&mut batch.events);
+            pending_bytes += prepared.iter().map(PreparedEvent::heap_bytes).sum::<usize>();
+            pending.extend(prepared);
             bar.set_position(batch.bytes_read);
             bar.set_message(format!("{records_seen} records"));
-            if pending.len() >= EVENTS_PER_COMMIT {
+            if pending.len() >= EVENTS_PER_COMMIT || pending_bytes >= BATCH_BYTES {
+                pending_bytes = 0;
                 tx.send(std::mem::take(&mut pending)).map_err(|_| "the database writer stopped")?;
             }
             Ok(())
