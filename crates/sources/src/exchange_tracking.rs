@@ -106,6 +106,28 @@ pub(crate) fn sniff(text: &str) -> bool {
     lines.peek().is_some() && lines.all(|l| split(l).is_ok_and(|f| guess_kind(&f).is_some()))
 }
 
+/// Which of the Exchange logs read here the start of a file is (for the evidence
+/// registry's format and description); `None` when it is none of them.
+pub(crate) fn sniff_format(text: &str) -> Option<crate::Format> {
+    use crate::Format;
+    if !sniff(text) {
+        return None;
+    }
+    let kind = match text.lines().find(|l| l.starts_with("#Fields:")) {
+        Some(fields) => kind_of_header(fields),
+        None => text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .find_map(|l| split(l).ok().and_then(|f| guess_kind(&f))),
+    };
+    Some(match kind.unwrap_or(Kind::Tracking) {
+        Kind::Tracking => Format::ExchangeMessageTracking,
+        Kind::PopImap | Kind::Smtp => Format::ExchangeProtocolLog,
+        Kind::HttpProxy => Format::ExchangeHttpProxyLog,
+        Kind::Ecp => Format::ExchangeEcpLog,
+    })
+}
+
 /// One line to an event (see [`crate::LineToEvent`]).
 pub(crate) fn line_to_event(line: &str, header: Option<&str>, ctx: &RecordCtx) -> Result<Option<Event>, String> {
     let values = split(line)?;

@@ -68,6 +68,12 @@ pub enum Format {
     ExchangeMessageTracking,
     /// Exchange on-premises HttpProxy logs (CSV).
     ExchangeHttpProxyCsv,
+    /// Exchange on-premises HttpProxy logs as Exchange writes them (`#Fields:` directive).
+    ExchangeHttpProxyLog,
+    /// Exchange on-premises IMAP4, POP3 and SMTP protocol logs.
+    ExchangeProtocolLog,
+    /// Exchange on-premises ECP (admin centre) server logs.
+    ExchangeEcpLog,
     /// Squid native `access.log`.
     WebProxySquid,
     /// Web server or proxy access log in the common / combined format.
@@ -76,7 +82,7 @@ pub enum Format {
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: [Format; 24] = [
+    pub const ALL: [Format; 27] = [
         Format::UalPurviewCsv,
         Format::UalLegacyCsv,
         Format::UalSearchCsv,
@@ -99,6 +105,9 @@ impl Format {
         Format::ExchangeIisW3c,
         Format::ExchangeMessageTracking,
         Format::ExchangeHttpProxyCsv,
+        Format::ExchangeHttpProxyLog,
+        Format::ExchangeProtocolLog,
+        Format::ExchangeEcpLog,
         Format::WebProxySquid,
         Format::WebProxyCombined,
     ];
@@ -128,6 +137,9 @@ impl Format {
             Format::ExchangeIisW3c => "exchange_iis_w3c",
             Format::ExchangeMessageTracking => "exchange_message_tracking",
             Format::ExchangeHttpProxyCsv => "exchange_http_proxy_csv",
+            Format::ExchangeHttpProxyLog => "exchange_http_proxy_log",
+            Format::ExchangeProtocolLog => "exchange_protocol_log",
+            Format::ExchangeEcpLog => "exchange_ecp_log",
             Format::WebProxySquid => "web_proxy_squid",
             Format::WebProxyCombined => "web_proxy_combined",
         }
@@ -158,7 +170,9 @@ impl Format {
             Format::ZimbraAuditLog | Format::ZimbraMailboxLog => SourceKind::Zimbra,
             Format::ExchangeIisW3c => SourceKind::ExchangeIis,
             Format::ExchangeMessageTracking => SourceKind::ExchangeTracking,
-            Format::ExchangeHttpProxyCsv => SourceKind::ExchangeHttpProxy,
+            Format::ExchangeHttpProxyCsv | Format::ExchangeHttpProxyLog => SourceKind::ExchangeHttpProxy,
+            // Protocol and ECP logs are the transport side's own records.
+            Format::ExchangeProtocolLog | Format::ExchangeEcpLog => SourceKind::ExchangeTracking,
             Format::WebProxySquid | Format::WebProxyCombined => SourceKind::WebProxy,
         }
     }
@@ -188,6 +202,9 @@ impl Format {
             Format::ExchangeIisW3c => "Exchange IIS log (W3C)",
             Format::ExchangeMessageTracking => "Exchange message tracking log",
             Format::ExchangeHttpProxyCsv => "Exchange HttpProxy log (CSV)",
+            Format::ExchangeHttpProxyLog => "Exchange HttpProxy log",
+            Format::ExchangeProtocolLog => "Exchange IMAP4/POP3/SMTP protocol log",
+            Format::ExchangeEcpLog => "Exchange ECP server log",
             Format::WebProxySquid => "Web proxy log (squid)",
             Format::WebProxyCombined => "Web access log (common/combined)",
         }
@@ -217,6 +234,9 @@ impl Format {
                 | Format::ZimbraMailboxLog
                 | Format::ExchangeIisW3c
                 | Format::ExchangeMessageTracking
+                | Format::ExchangeHttpProxyLog
+                | Format::ExchangeProtocolLog
+                | Format::ExchangeEcpLog
                 | Format::WebProxySquid
                 | Format::WebProxyCombined
         )
@@ -252,8 +272,10 @@ pub fn sniff_file(path: &Path) -> Result<Option<Format>, SourceError> {
 /// Text logs, each recognised by its own module. W3C-style files first: their `#`
 /// directives are unambiguous.
 fn sniff_text_log(text: &str) -> Option<Format> {
-    let checks: [(fn(&str) -> bool, Format); 9] = [
-        (crate::exchange_tracking::sniff, Format::ExchangeMessageTracking),
+    if let Some(format) = crate::exchange_tracking::sniff_format(text) {
+        return Some(format);
+    }
+    let checks: [(fn(&str) -> bool, Format); 8] = [
         (crate::exchange_iis::sniff, Format::ExchangeIisW3c),
         (crate::exchange_http_proxy::sniff, Format::ExchangeHttpProxyCsv),
         (crate::zimbra::sniff_audit, Format::ZimbraAuditLog),

@@ -138,7 +138,10 @@ fn parser_for(format: Format) -> input::Parser {
         Format::PostfixLog => Line(postfix::line_to_event),
         Format::ZimbraAuditLog | Format::ZimbraMailboxLog => Line(zimbra::line_to_event),
         Format::ExchangeIisW3c => Line(exchange_iis::line_to_event),
-        Format::ExchangeMessageTracking => Line(exchange_tracking::line_to_event),
+        Format::ExchangeMessageTracking
+        | Format::ExchangeHttpProxyLog
+        | Format::ExchangeProtocolLog
+        | Format::ExchangeEcpLog => Line(exchange_tracking::line_to_event),
         Format::WebProxySquid | Format::WebProxyCombined => Line(web_proxy::line_to_event),
         other => Record(record_parser(other)),
     }

@@ -119,7 +119,7 @@ fn check_parser_assert(dir: &str, format: Format) {
 #[test]
 fn crowdsec_exchange_protocol_logs() {
     for dir in ["exchange-imap-logs", "exchange-pop-logs", "exchange-smtp-logs"] {
-        check_parser_assert(dir, Format::ExchangeMessageTracking);
+        check_parser_assert(dir, Format::ExchangeProtocolLog);
     }
 }
 
@@ -141,9 +141,9 @@ fn crowdsec_iis_event_log() {
 #[test]
 fn crowdsec_brute_force_logs() {
     for (dir, format) in [
-        ("exchange-imap-bf", Format::ExchangeMessageTracking),
-        ("exchange-pop-bf", Format::ExchangeMessageTracking),
-        ("exchange-smtp-bf", Format::ExchangeMessageTracking),
+        ("exchange-imap-bf", Format::ExchangeProtocolLog),
+        ("exchange-pop-bf", Format::ExchangeProtocolLog),
+        ("exchange-smtp-bf", Format::ExchangeProtocolLog),
         ("zimbra-bf", Format::ZimbraMailboxLog),
     ] {
         let dir = crowdsec(dir);
@@ -189,10 +189,14 @@ fn elastic_iis_access_logs() {
 #[test]
 fn elastic_exchange_server_logs() {
     let Some(dir) = shared("elastic_integrations/microsoft_exchange_server") else { return };
-    for name in ["messagetracking/test-messagetracking.log", "imap4_pop3/imappop_Imap4.log", "httpproxy/test-httpproxy.log"] {
+    for (name, format) in [
+        ("messagetracking/test-messagetracking.log", Format::ExchangeMessageTracking),
+        ("imap4_pop3/imappop_Imap4.log", Format::ExchangeProtocolLog),
+        ("httpproxy/test-httpproxy.log", Format::ExchangeHttpProxyLog),
+    ] {
         let path = dir.join(name);
-        assert_eq!(sniff_file(&path).expect("sniff"), Some(Format::ExchangeMessageTracking), "{name}");
-        let (records, events) = without_warnings(&path, Format::ExchangeMessageTracking);
+        assert_eq!(sniff_file(&path).expect("sniff"), Some(format), "{name}");
+        let (records, events) = without_warnings(&path, format);
         assert_eq!(records as usize, events, "{name}: every line is an event");
     }
     // The HttpProxy line again, as a CSV export with its header line.
