@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
@@ -22,12 +24,36 @@ use mailcase_model::{
 };
 
 /// Events matched in parallel at once.
-const BATCH: usize = 4096;
+const BATCH: usize = 8192;
+/// Batches waiting between two stages of the pipeline.
+const IN_FLIGHT: usize = 2;
 /// An address used successfully by more accounts than this (or a tenth of them) is
 /// shared infrastructure (office egress, proxy, mobile carrier NAT), not a pivot.
 const SHARED_MIN_ACCOUNTS: usize = 5;
 /// Events a pivot finding cites at most.
 const PIVOT_EVENTS: usize = 1000;
+
+/// Phase timings printed to stderr when `MAILCASE_TIMINGS` is set (to find where a
+/// run spends its time on big cases without a profiler).
+struct Phases {
+    on: bool,
+    last: Instant,
+}
+
+impl Phases {
+    fn new() -> Self {
+        Phases { on: std::env::var_os("MAILCASE_TIMINGS").is_some(), last: Instant::now() }
+    }
+
+    /// Prints the time since the previous mark under `name`.
+    fn mark(&mut self, name: &str) {
+        let now = Instant::now();
+        if self.on {
+            eprintln!("[timing] {name:<28} {:>9.3} s", (now - self.last).as_secs_f64());
+        }
+        self.last = now;
+    }
+}
 
 /// What a detection run did.
 pub struct RunSummary {
@@ -60,39 +86,28 @@ pub fn load_rules(extra: &[PathBuf]) -> (RuleSet, Vec<LoadProblem>) {
 /// Runs detection on the whole case and stores the results.
 pub fn run(case: &Case, extra_rules: &[PathBuf], quiet: bool) -> Result<RunSummary> {
     let started = Utc::now();
+    let mut phases = Phases::new();
     let (rules, problems) = load_rules(extra_rules);
+    phases.mark("load rules");
     let bar = crate::progress::spinner(t!("detect-running"), quiet);
     let cfg = AnalyticsConfig::with_org_domains(case.settings().org_domains.iter().cloned());
-    let mut analytics = Analytics::new(cfg);
-    let mut matcher = rules.matcher();
-    let mut hits: Vec<RuleMatch> = Vec::new();
-    let mut correlations: Vec<CorrelationMatch> = Vec::new();
-    let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
-    let mut seen = 0u64;
-    let mut process = |batch: &mut Vec<Event>, hits: &mut Vec<RuleMatch>, correlations: &mut Vec<CorrelationMatch>| {
-        let matched: Vec<Vec<RuleMatch>> =
-            batch.par_iter().map_init(|| rules.matcher(), |m, e| m.matches(e)).collect();
-        for (event, event_hits) in batch.iter().zip(matched) {
-            correlations.extend(matcher.feed_correlations(event, &event_hits));
-            analytics.feed(event);
-            hits.extend(event_hits);
-        }
-        seen += batch.len() as u64;
-        bar.set_message(format!("{} · {seen}", t!("detect-running")));
-        batch.clear();
-    };
-    let skipped = case.for_each_model_event_skipping_bad(&EventFilter::default(), |event| {
-        batch.push(event);
-        if batch.len() >= BATCH {
-            process(&mut batch, &mut hits, &mut correlations);
-        }
-        Ok(())
-    })?;
-    process(&mut batch, &mut hits, &mut correlations);
-    drop(process);
+    let (streamed, skipped) = stream_and_match(case, &rules, Analytics::new(cfg), &bar)?;
+    if phases.on {
+        eprintln!(
+            "[timing]   sigma match (parallel) {:.3} s, correlations + analytics {:.3} s, waiting for events {:.3} s",
+            streamed.t_match.as_secs_f64(),
+            streamed.t_seq.as_secs_f64(),
+            streamed.t_wait.as_secs_f64()
+        );
+    }
+    let Streamed { hits, correlations, analytics, .. } = streamed;
+    phases.mark("stream, match, analytics");
     let mut findings = mailcase_detect::sigma::to_findings(&rules, &hits, &correlations);
+    phases.mark("sigma findings");
     findings.extend(analytics.finish());
+    phases.mark("analytics finish");
     let accounts: Vec<Account> = case.accounts_seen()?.into_iter().filter_map(|a| Account::new(&a.account)).collect();
+    phases.mark("accounts seen");
     let first_verdicts = mailcase_detect::verdict::verdicts(&findings, &accounts);
     let bad: BTreeSet<Account> =
         first_verdicts.iter().filter(|v| v.level == VerdictLevel::Compromised).map(|v| v.account.clone()).collect();
@@ -102,6 +117,7 @@ pub fn run(case: &Case, extra_rules: &[PathBuf], quiet: bool) -> Result<RunSumma
     let shared_limit = (accounts.len() / 10).max(SHARED_MIN_ACCOUNTS);
     let pivots = pivot_findings(case, &mailcase_detect::verdict::indicators(&bad_findings), &bad, shared_limit)?;
     findings.extend(pivots);
+    phases.mark("verdicts, pivots");
     let verdicts = mailcase_detect::verdict::verdicts(&findings, &accounts);
     let indicators = mailcase_detect::verdict::indicators(&findings);
     bar.finish_and_clear();
@@ -112,7 +128,9 @@ pub fn run(case: &Case, extra_rules: &[PathBuf], quiet: bool) -> Result<RunSumma
         rules_loaded: rules.rules().len(),
         rules_unsupported: problems.len(),
     };
+    phases.mark("verdicts, indicators");
     case.replace_detection_results_started(&results, started)?;
+    phases.mark("store results");
     let of = |level| results.verdicts.iter().filter(|v| v.level == level).map(|v| v.account.to_string()).collect();
     Ok(RunSummary {
         rules_loaded: rules.rules().len(),
@@ -122,6 +140,108 @@ pub fn run(case: &Case, extra_rules: &[PathBuf], quiet: bool) -> Result<RunSumma
         suspicious: of(VerdictLevel::Suspicious),
         skipped_events: skipped.count,
     })
+}
+
+/// What the matching stages return.
+struct Streamed {
+    hits: Vec<RuleMatch>,
+    correlations: Vec<CorrelationMatch>,
+    analytics: Analytics,
+    /// Time spent matching single-event rules, in parallel.
+    t_match: Duration,
+    /// Time spent in correlations and analytics.
+    t_seq: Duration,
+    /// Time the matcher waited for events from the database.
+    t_wait: Duration,
+}
+
+/// Streams the case's events through three stages, each on its own thread, so that
+/// reading the database, matching and the order-dependent work overlap:
+///
+/// 1. this thread reads events in time order and sends them in batches;
+/// 2. a matcher thread matches each batch's single-event rules in parallel (rayon, one
+///    matcher per worker);
+/// 3. a sequential thread feeds correlations and analytics in time order.
+///
+/// Channels hold at most [`IN_FLIGHT`] batches, so memory stays flat.
+fn stream_and_match(
+    case: &Case,
+    rules: &RuleSet,
+    analytics: Analytics,
+    bar: &indicatif::ProgressBar,
+) -> Result<(Streamed, mailcase_case::SkippedRows)> {
+    let (to_match, batches) = mpsc::sync_channel::<Vec<Event>>(IN_FLIGHT);
+    let (to_seq, matched) = mpsc::sync_channel::<(Vec<Event>, Vec<Vec<RuleMatch>>)>(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let matcher = scope.spawn(move || match_batches(rules, &batches, &to_seq));
+        let sequential = scope.spawn(move || feed_in_order(rules, analytics, &matched));
+        let mut batch: Vec<Event> = Vec::with_capacity(BATCH);
+        let mut seen = 0u64;
+        let label = t!("detect-running");
+        let read = case.for_each_model_event_skipping_bad(&EventFilter::default(), |event| {
+            batch.push(event);
+            if batch.len() >= BATCH {
+                seen += batch.len() as u64;
+                bar.set_message(format!("{label} · {seen}"));
+                // A send fails only when a stage has died: its join below says why.
+                let _ = to_match.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
+            Ok(())
+        });
+        if !batch.is_empty() {
+            let _ = to_match.send(batch);
+        }
+        drop(to_match);
+        let (t_match, t_wait) = matcher.join().map_err(|_| anyhow::anyhow!("the rule matcher stopped"))?;
+        let mut out = sequential.join().map_err(|_| anyhow::anyhow!("the analytics stopped"))?;
+        out.t_match = t_match;
+        out.t_wait = t_wait;
+        Ok((out, read?))
+    })
+}
+
+/// Stage 2: single-event rules on each batch, in parallel. Returns the time spent
+/// matching and the time spent waiting for batches.
+fn match_batches(
+    rules: &RuleSet,
+    batches: &mpsc::Receiver<Vec<Event>>,
+    out: &mpsc::SyncSender<(Vec<Event>, Vec<Vec<RuleMatch>>)>,
+) -> (Duration, Duration) {
+    let (mut busy, mut wait) = (Duration::ZERO, Duration::ZERO);
+    let mut waiting = Instant::now();
+    while let Ok(batch) = batches.recv() {
+        let started = Instant::now();
+        wait += started - waiting;
+        let hits: Vec<Vec<RuleMatch>> =
+            batch.par_iter().map_init(|| rules.event_matcher(), |m, e| m.matches(e)).collect();
+        busy += started.elapsed();
+        if out.send((batch, hits)).is_err() {
+            break;
+        }
+        waiting = Instant::now();
+    }
+    (busy, wait)
+}
+
+/// Stage 3: correlations and analytics, which need the events in time order.
+fn feed_in_order(
+    rules: &RuleSet,
+    mut analytics: Analytics,
+    matched: &mpsc::Receiver<(Vec<Event>, Vec<Vec<RuleMatch>>)>,
+) -> Streamed {
+    let mut matcher = rules.matcher();
+    let (mut hits, mut correlations) = (Vec::new(), Vec::new());
+    let mut busy = Duration::ZERO;
+    while let Ok((batch, batch_hits)) = matched.recv() {
+        let started = Instant::now();
+        for (event, event_hits) in batch.iter().zip(batch_hits) {
+            correlations.extend(matcher.feed_correlations(event, &event_hits));
+            analytics.feed(event);
+            hits.extend(event_hits);
+        }
+        busy += started.elapsed();
+    }
+    Streamed { hits, correlations, analytics, t_match: Duration::ZERO, t_seq: busy, t_wait: Duration::ZERO }
 }
 
 /// The attacker's addresses, sessions and applications searched in every other

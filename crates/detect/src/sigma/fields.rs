@@ -13,6 +13,8 @@ use mailcase_model::{Event, EventId};
 use rsigma_eval::event::{Event as SigmaEvent, EventValue};
 use serde_json::{Map, Value};
 
+use super::record_index::{FnvBuild, KeyIndex, PairIndex, get_ci};
+
 /// The alias table shipped with the crate.
 const ALIASES_TOML: &str = include_str!("../../data/field_aliases.toml");
 
@@ -46,7 +48,7 @@ enum Alias {
 pub(crate) struct SourceAliases {
     prefixes: Vec<String>,
     /// Keyed by the lower-case Sigma field name.
-    entries: HashMap<String, Alias>,
+    entries: HashMap<String, Alias, FnvBuild>,
 }
 
 /// The whole alias table (`data/field_aliases.toml`).
@@ -179,12 +181,64 @@ pub(crate) struct EventView<'v> {
     parsed: &'v Parsed,
     table: &'v AliasTable,
     aliases: Option<&'v SourceAliases>,
+    /// The record's keys and pairs, indexed on the first lookup (`None`: not an object).
+    root: OnceCell<Option<RootIndex<'v>>>,
+}
+
+/// The indexes of the record's top-level object.
+struct RootIndex<'v> {
+    keys: KeyIndex<'v>,
+    pairs: PairIndex<'v>,
 }
 
 impl<'v> EventView<'v> {
     /// A view of `event`, whose record `parsed` holds.
     pub(crate) fn new(event: &'v Event, parsed: &'v Parsed, table: &'v AliasTable) -> Self {
-        EventView { event, parsed, table, aliases: table.source(event.source.as_str()) }
+        EventView { event, parsed, table, aliases: table.source(event.source.as_str()), root: OnceCell::new() }
+    }
+
+    fn root_index(&self) -> Option<&RootIndex<'v>> {
+        self.root
+            .get_or_init(|| {
+                let raw: &'v Value = &self.parsed.raw;
+                let map = raw.as_object()?;
+                let mut holders = Vec::new();
+                for container in &self.table.containers {
+                    walk(raw, container, &mut holders, MAX_DEPTH);
+                }
+                let pairs = PairIndex::new(&holders, &PAIR_NAME_KEYS, &PAIR_VALUE_KEYS, &NULL);
+                Some(RootIndex { keys: KeyIndex::new(map), pairs })
+            })
+            .as_ref()
+    }
+
+    /// [`lookup`] in the record itself, through its indexes.
+    fn lookup_root(&self, path: &str) -> Option<EventValue<'v>> {
+        let index = self.root_index()?;
+        if let Some(v) = index.keys.get(path) {
+            return Some(to_event_value(v));
+        }
+        let mut found = if index.pairs.is_empty() { Vec::new() } else { index.pairs.values(path) };
+        if found.is_empty() && path.contains('.') {
+            self.walk_root(path, &mut found);
+        }
+        collapse(found)
+    }
+
+    /// [`walk`] from the record's root, its first step through the key index.
+    fn walk_root(&self, path: &str, found: &mut Vec<&'v Value>) {
+        let Some(index) = self.root_index() else { return };
+        let map = self.parsed.raw.as_object();
+        let mut split = Some(path.len());
+        while let Some(end) = split {
+            let (head, tail) = (&path[..end], path[end..].trim_start_matches('.'));
+            let child = index.keys.get(head).or_else(|| map.and_then(|m| pair_value(m, head)));
+            if let Some(child) = child {
+                walk(child, tail, found, MAX_DEPTH - 1);
+                return;
+            }
+            split = path[..end].rfind('.');
+        }
     }
 
     /// Full resolution: the field as written, then its aliases.
@@ -218,14 +272,15 @@ impl<'v> EventView<'v> {
         if let Some(rest) = strip_prefix_ci(path, "mailcase.") {
             return self.normalised(rest);
         }
-        let containers = &self.table.containers;
-        if let Some(v) = lookup(&self.parsed.raw, path, containers) {
+        if let Some(v) = self.lookup_root(path) {
             return Some(v);
         }
         let prefixes = self.aliases.map_or(&[][..], |a| &a.prefixes[..]);
+        let containers = &self.table.containers;
+        let index = self.root_index()?;
         prefixes
             .iter()
-            .filter_map(|p| get_ci_obj(&self.parsed.raw, p))
+            .filter_map(|p| index.keys.get(p))
             .find_map(|inner| lookup(inner, path, containers))
     }
 
@@ -287,18 +342,13 @@ fn strip_prefix_ci<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
     head.eq_ignore_ascii_case(prefix).then(|| &path[prefix.len()..])
 }
 
-/// A member of an object: exact key first, then ignoring ASCII case.
-fn get_ci<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    map.get(key)
-        .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
-}
-
-fn get_ci_obj<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
-    value.as_object().and_then(|m| get_ci(m, key))
-}
 
 /// The value of a `{Name, Value}`-style pair named `name` (ignoring case).
 fn pair_value<'a>(map: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    // Most objects are not pairs: one scan for a name key settles them.
+    if !map.keys().any(|k| PAIR_NAME_KEYS.iter().any(|n| k.eq_ignore_ascii_case(n))) {
+        return None;
+    }
     let named = PAIR_NAME_KEYS.iter().any(|k| {
         get_ci(map, k).and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))
     });
@@ -442,6 +492,17 @@ impl SigmaEvent for EventView<'_> {
         out
     }
 
+    fn visit_string_values(&self, visit: &mut dyn FnMut(&str)) {
+        visit_strings(
+            &self.parsed.raw,
+            &mut |s| {
+                visit(s);
+                false
+            },
+            MAX_DEPTH,
+        );
+    }
+
     /// Only the event id: correlation keeps this as its reference to the event, and the
     /// record itself stays in the case.
     fn to_json(&self) -> Value {
@@ -534,6 +595,42 @@ mod tests {
         assert_eq!(f("mailcase.details.mark_as_read"), Some(true.into()));
         assert_eq!(f("mailcase.account"), None);
         assert_eq!(f("mailcase.nonsense"), None);
+    }
+
+    /// The indexed lookup answers as the plain scan of the record does, for present,
+    /// missing, case-folded, pair and dotted names.
+    #[test]
+    fn indexed_lookups_agree_with_the_plain_scan() {
+        let records = [
+            r#"{"Operation":"Set-Mailbox","operation":"dup","Workload":"Exchange","UserId":"a@b.fr",
+                "Parameters":[{"Name":"ForwardingSmtpAddress","Value":"x@evil.example"},
+                              {"Name":"Identity","Value":"a"},{"name":"identity","Value":"b"}],
+                "ExtendedProperties":[{"Name":"UserAgent","Value":"curl"}],
+                "properties":{"additionalDetails":[{"key":"UserAgent","value":"python"}],
+                              "status":{"errorCode":50126}},
+                "events":[{"parameters":[{"name":"doc","value":"d"}]}],
+                "a.b":{"c":1},"Name":"RootPair","Value":"root value"}"#,
+            r#"{"Parameters":"[{\"Name\":\"RedirectTo\",\"Value\":\"r@evil.example\"}]"}"#,
+            r#"[1,2,3]"#,
+            "not json",
+        ];
+        let fields = [
+            "Operation", "OPERATION", "operation", "workload", "Missing", "ForwardingSmtpAddress",
+            "identity", "useragent", "doc", "RedirectTo", "properties.status.errorCode",
+            "Properties.Status.ErrorCode", "a.b.c", "a.b", "Parameters.Identity", "RootPair",
+            "Parameters.Name", "events.parameters.doc", "x.y.z", "", ".", "..",
+        ];
+        let table = AliasTable::builtin();
+        for raw in records {
+            let e = event(SourceKind::EntraAudit, raw);
+            let parsed = Parsed::new(&e);
+            let view = EventView::new(&e, &parsed, table);
+            for field in fields {
+                let indexed = view.lookup_root(field).map(|v| v.to_json());
+                let plain = lookup(&parsed.raw, field, &table.containers).map(|v| v.to_json());
+                assert_eq!(indexed, plain, "{field} in {raw}");
+            }
+        }
     }
 
     #[test]

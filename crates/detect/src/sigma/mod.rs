@@ -63,6 +63,7 @@
 mod fields;
 mod findings;
 mod logsource;
+mod record_index;
 mod rules;
 
 #[cfg(test)]
@@ -128,6 +129,19 @@ impl RuleSet {
         Self::build(loaded)
     }
 
+    /// The rules of several YAML texts, each with its origin (one build for all: merging
+    /// them one at a time rebuilds every engine each time).
+    pub fn load_texts<'a, I>(texts: I) -> (RuleSet, Vec<LoadProblem>)
+    where
+        I: IntoIterator<Item = (&'a str, &'a str)>,
+    {
+        let mut loaded = Loaded::default();
+        for (origin, yaml) in texts {
+            loaded.load_str(yaml, Path::new(origin));
+        }
+        Self::build(loaded)
+    }
+
     /// The rules, indexed by [`RuleMatch::rule`] and [`CorrelationMatch::rule`].
     pub fn rules(&self) -> &[RuleInfo] {
         &self.loaded.infos
@@ -161,6 +175,13 @@ impl RuleSet {
     /// A matcher for one thread.
     pub fn matcher(&self) -> Matcher<'_> {
         Matcher { set: self, correlation: self.correlation_engine() }
+    }
+
+    /// A matcher for [`Matcher::matches`] only, without correlation state: cheap to
+    /// make, for the threads that match events in parallel while one other matcher
+    /// feeds the correlations in time order.
+    pub fn event_matcher(&self) -> Matcher<'_> {
+        Matcher { set: self, correlation: None }
     }
 
     fn build(mut loaded: Loaded) -> (RuleSet, Vec<LoadProblem>) {
