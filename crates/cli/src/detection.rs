@@ -103,6 +103,7 @@ pub fn run(case: &Case, extra_rules: &[PathBuf], quiet: bool) -> Result<RunSumma
     let Streamed { hits, correlations, analytics, .. } = streamed;
     phases.mark("stream, match, analytics");
     let mut findings = mailcase_detect::sigma::to_findings(&rules, &hits, &correlations);
+    temper_user_rules(&rules, &mut findings);
     phases.mark("sigma findings");
     findings.extend(analytics.finish());
     phases.mark("analytics finish");
@@ -242,6 +243,24 @@ fn feed_in_order(
         busy += started.elapsed();
     }
     Streamed { hits, correlations, analytics, t_match: Duration::ZERO, t_seq: busy, t_wait: Duration::ZERO }
+}
+
+/// Rules from the user's folders (public SigmaHQ rules among them) were not tuned on
+/// mailbox evidence: their findings inform, but none alone may call an account
+/// compromised. Their confidence is capped at low; the shipped pack's is kept.
+fn temper_user_rules(rules: &RuleSet, findings: &mut [Finding]) {
+    let user: BTreeSet<&str> = rules
+        .rules()
+        .iter()
+        .filter(|r| !r.path.starts_with("rules/"))
+        .flat_map(|r| [Some(r.id.as_str()), r.name.as_deref()])
+        .flatten()
+        .collect();
+    for f in findings.iter_mut() {
+        if matches!(f.source, FindingSource::SigmaRule | FindingSource::SigmaCorrelation) && user.contains(f.rule_id.as_str()) {
+            f.confidence = f.confidence.min(Confidence::Low);
+        }
+    }
 }
 
 /// The attacker's addresses, sessions and applications searched in every other

@@ -455,6 +455,21 @@ fn the_sample_story_is_found_and_nobody_else_is_called_compromised() {
     assert!(indicators.as_array().unwrap().iter().any(|i| i["value"] == replay_ip), "{indicators}");
     let pivot = h.json(&["pivot", "--case", case.to_str().unwrap(), "--ip", replay_ip, "--format", "json"]);
     assert!(pivot.as_array().unwrap().iter().any(|r| r["account"] == victims[0]));
+    // The public SigmaHQ rules run as written beside the pack; alone they never make an
+    // account compromised.
+    if let Some(shared) = shared_fixtures() {
+        let sigmahq = shared.join("sigmahq_cloud/rules");
+        h.ok(&["--quiet", "hunt", "--case", case.to_str().unwrap(), "--rules", sigmahq.to_str().unwrap()]);
+        let verdicts = h.json(&["accounts", "--case", case.to_str().unwrap(), "--format", "json"]);
+        let again: Vec<&str> = verdicts
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["verdict"] == "compromised")
+            .map(|v| v["account"].as_str().unwrap())
+            .collect();
+        assert_eq!(again, victims, "public rules do not add compromised accounts");
+    }
     // The report has the verdicts.
     let html = std::fs::read_to_string(case.join("reports/report.html")).unwrap();
     assert!(html.contains(&victims[0].replace('/', "&#x2f;")) || html.contains(victims[0]));
