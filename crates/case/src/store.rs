@@ -167,6 +167,9 @@ impl Case {
 }
 
 /// Opens the database read-write with the case's pragmas.
+/// Page size of new case databases.
+const PAGE_SIZE: u32 = 16384;
+
 pub(crate) fn open_connection(path: &Path, create: bool) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -174,6 +177,11 @@ pub(crate) fn open_connection(path: &Path, create: bool) -> Result<Connection> {
     }
     let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT).at(path)?;
+    if create {
+        // Events are ~1.5 KB rows: larger pages mean fewer overflow pages and a shallower
+        // B-tree. Only effective on an empty file, before WAL is enabled.
+        conn.execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE};")).at(path)?;
+    }
     // The first statements read the header: a file that is not SQLite fails here.
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
