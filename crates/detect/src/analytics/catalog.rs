@@ -74,6 +74,9 @@ pub(crate) struct SignInSignals {
     pub device_code_protocols: Vec<String>,
     pub device_code_error_codes: Vec<String>,
     pub credential_failure_codes: Vec<String>,
+    /// Sources whose own protocols are IMAP, POP and SMTP AUTH: no legacy-protocol finding.
+    #[serde(default)]
+    pub native_protocol_sources: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +195,7 @@ fn lower_signals(s: SignInSignals) -> SignInSignals {
         device_code_protocols: lower(s.device_code_protocols),
         device_code_error_codes: lower(s.device_code_error_codes),
         credential_failure_codes: lower(s.credential_failure_codes),
+        native_protocol_sources: lower(s.native_protocol_sources),
     }
 }
 

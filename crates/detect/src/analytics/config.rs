@@ -31,8 +31,15 @@ pub struct AnalyticsConfig {
     pub brute_force_failures: usize,
     /// How far back failures count, for brute force and spray. Default: 1 hour.
     pub failure_window: TimeDelta,
-    /// Distinct accounts one address must fail against to be a spray. Default: 5.
+    /// Distinct accounts one address must fail against to be a spray. Default: 3
+    /// (crowdsec's Dovecot user-enumeration scenarios fire on 3 to 4 accounts); the
+    /// shared-egress guard (many successes from the address) still applies.
     pub spray_min_accounts: usize,
+    /// Credential failures of one account (or without an account) from one address
+    /// within the failure window, never followed by a success from that address, that
+    /// make a brute-force attempt. Default: 4 (crowdsec's Dovecot slow brute-force
+    /// scenario fires on 4).
+    pub brute_force_attempt_failures: usize,
     /// Two uses of one session from different networks closer than this are a replay.
     /// Default: 30 minutes.
     pub token_replay_window: TimeDelta,
@@ -48,6 +55,12 @@ pub struct AnalyticsConfig {
     /// Items synchronised (`MailItemsAccessed`, `Sync`) within the burst window for a
     /// burst. Default: 150.
     pub mail_sync_items: u64,
+    /// Messages submitted by one account within one hour for a mass submission.
+    /// Default: 100 (a busy person sends a few dozen a day).
+    pub mass_submission_messages: usize,
+    /// Recipients of the messages submitted by one account within one hour for a mass
+    /// submission. Default: 300.
+    pub mass_submission_recipients: u64,
     /// Accesses from an aggregator network before the aggregator is reported. Default: 3.
     pub aggregator_min_accesses: usize,
     /// Findings of the same analytic, account and subject closer than this are merged
@@ -66,13 +79,16 @@ impl Default for AnalyticsConfig {
             travel_min_distance_km: 500.0,
             brute_force_failures: 5,
             failure_window: TimeDelta::hours(1),
-            spray_min_accounts: 5,
+            spray_min_accounts: 3,
+            brute_force_attempt_failures: 4,
             token_replay_window: TimeDelta::minutes(30),
             chain_window: TimeDelta::hours(24),
             burst_window: TimeDelta::minutes(10),
             mass_delete_count: 100,
             mass_send_same_subject: 20,
             mail_sync_items: 150,
+            mass_submission_messages: 100,
+            mass_submission_recipients: 300,
             aggregator_min_accesses: 3,
             group_gap: TimeDelta::minutes(10),
         }

@@ -9,13 +9,15 @@
 //! | `mc-hosting-asn` | ... from a hosting or VPN network never used | medium / medium |
 //! | `mc-impossible-travel` | two successive sign-ins too far apart for the time | medium / medium (high from hosting) |
 //! | `mc-brute-force-success` | failures of one account, then a success | high / medium |
+//! | `mc-brute-force-attempt` | failures of one account (or without account) from one address, no success from it | medium / medium |
 //! | `mc-password-spray` | one address failing against many accounts | medium / high; high / medium with a success |
 //! | `mc-token-replay` | one session from two networks within minutes | high / high |
 //! | `mc-aitm-sign-in` | scripted user agent on OfficeHome / Authentication Broker | high / high (medium / low without the app) |
 //! | `mc-ropc-sign-in` | password-only ROPC sign-in (`BAV2ROPC`...) | medium / medium |
 //! | `mc-device-code-sign-in` | device-code flow | medium / medium |
-//! | `mc-legacy-protocol` | IMAP, POP, SMTP, ActiveSync, "Other clients"... | low / low |
+//! | `mc-legacy-protocol` | IMAP, POP, SMTP, ActiveSync, "Other clients"... (not on Dovecot, Postfix, Zimbra) | low / low |
 //! | `mc-rule-after-suspicious-sign-in`, `mc-forwarding-...`, `mc-mfa-...`, `mc-consent-...` | change within 24 h of a suspicious sign-in | high (critical when hiding, forwarding outside or reading mail) / high from the same source, else medium |
+//! | `mc-mass-submission` | many messages or recipients sent by one account within an hour | high / medium |
 //! | `mc-mass-deletion`, `mc-mass-sending`, `mc-mail-access-burst` | bulk mail activity | see [`AnalyticsConfig`] |
 //! | `mc-imap-aggregator` | mail aggregator service: policy risk, not an attacker | low (medium for services under a jurisdiction the sources warn about) |
 //!
@@ -24,6 +26,7 @@
 //! device-code finding.
 
 mod aggregator;
+mod attempts;
 mod baseline;
 mod bursts;
 pub mod catalog;
@@ -34,6 +37,7 @@ mod grouping;
 mod net;
 mod risky_client;
 mod state;
+mod submission;
 mod token_replay;
 mod travel;
 
@@ -58,6 +62,8 @@ pub struct Analytics {
     catalog: &'static Catalog,
     accounts: HashMap<Account, AccountState>,
     spray: credentials::SprayTracker,
+    attempts: attempts::AttemptTracker,
+    submissions: submission::SubmissionTracker,
     groups: Grouper,
     last_sweep: Option<DateTime<Utc>>,
     drafts: Vec<Draft>,
@@ -71,6 +77,8 @@ impl Analytics {
             catalog: Catalog::get(),
             accounts: HashMap::new(),
             spray: credentials::SprayTracker::default(),
+            attempts: attempts::AttemptTracker::default(),
+            submissions: submission::SubmissionTracker::default(),
             groups: Grouper::default(),
             last_sweep: None,
             drafts: Vec::new(),
@@ -89,11 +97,18 @@ impl Analytics {
                 aggregator::observe(&mut state.aggregator, service, event, &view);
                 Vec::new()
             } else {
+                self.attempts.observe(Some(account), event, &view, &mut ctx);
+                self.submissions.observe(account, event, &view, &mut ctx);
                 read(state, &mut self.spray, account, event, &view, &mut ctx)
             };
             for (other, suspicion) in late {
                 self.accounts.entry(other).or_default().suspect(suspicion);
             }
+        } else if attempts::is_failed_sign_in(event) {
+            // No user name logged (Postfix SASL, Exchange SMTP 535): the address still counts.
+            let view = NetView::of(event, &self.cfg, self.catalog);
+            let mut ctx = Ctx { cfg: &self.cfg, catalog: self.catalog, out: &mut self.drafts };
+            self.attempts.observe(None, event, &view, &mut ctx);
         }
         self.flush_drafts();
     }
@@ -102,6 +117,8 @@ impl Analytics {
     pub fn finish(mut self) -> Vec<Finding> {
         let mut ctx = Ctx { cfg: &self.cfg, catalog: self.catalog, out: &mut self.drafts };
         self.spray.sweep(None, &mut ctx);
+        self.attempts.sweep(None, &mut ctx);
+        self.submissions.sweep(None, &mut ctx);
         let seen: Vec<(Account, aggregator::AggregatorSeen)> = self
             .accounts
             .drain()
@@ -127,6 +144,8 @@ impl Analytics {
         self.last_sweep = Some(now);
         let mut ctx = Ctx { cfg: &self.cfg, catalog: self.catalog, out: &mut self.drafts };
         self.spray.sweep(Some(now), &mut ctx);
+        self.attempts.sweep(Some(now), &mut ctx);
+        self.submissions.sweep(Some(now), &mut ctx);
         self.flush_drafts();
         self.groups.sweep(now, self.cfg.group_gap);
     }

@@ -59,7 +59,8 @@ fn classify(event: &Event, ctx: &Ctx<'_>) -> Option<Hit> {
             suspicious: true,
         });
     }
-    if s.legacy_client_apps.contains(&client_app) {
+    let native = s.native_protocol_sources.iter().any(|n| n == event.source.as_str());
+    if s.legacy_client_apps.contains(&client_app) && !native {
         return Some(Hit {
             rule: "mc-legacy-protocol",
             level: (Severity::Low, Confidence::Low),
