@@ -37,10 +37,9 @@ use mailcase_model::{
     Account, Action, DeleteKind, Event, InboxRule, MailDeleted, Outcome, RawRecord, RuleChange, SignIn, SourceKind,
     parse_ip_port,
 };
-use serde_json::{Map, Value};
 
 use crate::RecordCtx;
-use crate::syslog::{self, SyslogLine, key_values, quote, unbracket};
+use crate::syslog::{self, KeyValues, RawFields, SyslogLine, key_values, quote, split_colon, unbracket};
 
 /// Log levels Dovecot writes before or after the process name.
 const LEVELS: [&str; 8] = ["Info", "Warning", "Warn", "Error", "Fatal", "Panic", "Debug", "Notice"];
@@ -112,8 +111,8 @@ struct Said<'a> {
 impl<'a> Said<'a> {
     fn split(mut text: &'a str) -> Self {
         for _ in 0..6 {
-            let Some((word, rest)) = text.split_once(": ") else { break };
-            if word.contains(' ') {
+            let Some((word, rest)) = split_colon(text) else { break };
+            if syslog::has_byte(word, b' ') {
                 break;
             }
             if LEVELS.contains(&word) || word == "dovecot" || word.starts_with("dovecot[") {
@@ -127,7 +126,7 @@ impl<'a> Said<'a> {
 }
 
 fn strip_levels(mut text: &str) -> &str {
-    while let Some((word, rest)) = text.split_once(": ") {
+    while let Some((word, rest)) = split_colon(text) {
         if !LEVELS.contains(&word) {
             break;
         }
@@ -150,13 +149,16 @@ struct Base<'a> {
     process: &'a str,
 }
 
-impl Base<'_> {
-    fn event(&self, action: Action, fields: Map<String, Value>) -> Event {
+impl<'a> Base<'a> {
+    /// The raw record's frame fields, to which a line adds its own.
+    fn raw(&self) -> RawFields<'a> {
         let mut raw = self.frame.raw_fields(self.line);
-        raw.insert("process".into(), self.process.into());
-        raw.extend(fields);
-        let json = Value::Object(raw).to_string();
-        Event::new(self.ctx.at, self.frame.time, SourceKind::Dovecot, action, RawRecord(json))
+        raw.insert("process", self.process);
+        raw
+    }
+
+    fn event(&self, action: Action, raw: RawFields<'_>) -> Event {
+        Event::new(self.ctx.at, self.frame.time, SourceKind::Dovecot, action, RawRecord(raw.into_json()))
     }
 }
 
@@ -174,14 +176,14 @@ struct LoginFields<'a> {
 impl<'a> LoginFields<'a> {
     fn read(tail: &'a str) -> Self {
         let mut f = LoginFields::default();
-        for (k, v) in key_values(tail) {
-            let first_word = v.split(' ').next().unwrap_or_default();
+        for (k, v) in KeyValues::new(tail) {
+            let first_word = || v.split(' ').next().unwrap_or_default();
             match k {
                 "user" => f.user = Some(unbracket(v)).filter(|u| !u.is_empty()),
                 "method" => f.method = Some(v).filter(|m| !m.is_empty()),
-                "rip" => f.rip = Some(first_word),
-                "lip" => f.lip = Some(first_word),
-                "session" => f.session = Some(unbracket(first_word)).filter(|s| !s.is_empty()),
+                "rip" => f.rip = Some(first_word()),
+                "lip" => f.lip = Some(first_word()),
+                "session" => f.session = Some(unbracket(first_word())).filter(|s| !s.is_empty()),
                 flag if flag.starts_with("TLS") || flag == "secured" => f.tls = true,
                 _ => {}
             }
@@ -189,16 +191,14 @@ impl<'a> LoginFields<'a> {
         f
     }
 
-    fn raw(&self) -> Map<String, Value> {
-        let mut map = Map::new();
+    fn add_raw(&self, raw: &mut RawFields<'a>) {
         let pairs = [("user", self.user), ("method", self.method), ("rip", self.rip), ("lip", self.lip), ("session", self.session)];
         for (k, v) in pairs {
             if let Some(v) = v {
-                map.insert(k.into(), v.into());
+                raw.insert(k, v);
             }
         }
-        map.insert("tls".into(), self.tls.into());
-        map
+        raw.insert("tls", self.tls);
     }
 }
 
@@ -277,7 +277,9 @@ fn signin(base: &Base<'_>, protocol: &str, f: &LoginFields<'_>, outcome: Outcome
         auth_protocol: f.method.map(str::to_owned),
         ..SignIn::default()
     });
-    let mut event = base.event(action, f.raw());
+    let mut raw = base.raw();
+    f.add_raw(&mut raw);
+    let mut event = base.event(action, raw);
     event.account = f.user.and_then(Account::new);
     event.outcome = outcome;
     event.client.ip = ip;
@@ -295,8 +297,9 @@ fn imap_id(base: &Base<'_>, protocol: &str, agent: &str, f: &LoginFields<'_>) ->
         Some((cut, _)) => agent.get(..cut).unwrap_or(agent),
         None => agent,
     };
-    let mut raw = f.raw();
-    raw.insert("id".into(), agent.into());
+    let mut raw = base.raw();
+    f.add_raw(&mut raw);
+    raw.insert("id", agent);
     let mut event = base.event(Action::Other { operation: "imap_id".into() }, raw);
     event.account = f.user.and_then(Account::new);
     event.client.ip = ip;
@@ -325,15 +328,15 @@ fn auth_line(base: &Base<'_>, text: &str) -> Result<Option<Event>, String> {
     let Some(failure) = found else { return Ok(None) };
     let Some(code) = auth_failure_code(&failure.reason) else { return Ok(None) };
     let ip = remote_ip(failure.ip)?;
-    let mut raw = Map::new();
+    let mut raw = base.raw();
     let pairs = [("user", failure.user), ("ip", failure.ip), ("session", failure.session), ("mechanism", failure.mechanism)];
     for (k, v) in pairs {
         if let Some(v) = v {
-            raw.insert(k.into(), v.into());
+            raw.insert(k, v);
         }
     }
-    raw.insert("driver".into(), failure.driver.into());
-    raw.insert("reason".into(), failure.reason.clone().into());
+    raw.insert("driver", failure.driver);
+    raw.insert("reason", failure.reason.as_str());
     let action = Action::SignIn(SignIn { auth_protocol: failure.mechanism.map(str::to_ascii_uppercase), ..SignIn::default() });
     let mut event = base.event(action, raw);
     event.account = failure.user.and_then(Account::new);
@@ -361,7 +364,7 @@ fn passdb_failure<'a>(process: &'a str, text: &'a str) -> Option<AuthFailure<'a>
         split_user_ip(args).filter(|(_, ip, _)| ip.is_some()).map(|parts| (parts, after))
     });
     if let Some(((user, ip, extra), after)) = v24 {
-        let (driver, reason) = text.split_once(": ").unwrap_or(("", text));
+        let (driver, reason) = split_colon(text).unwrap_or(("", text));
         let session = after.strip_prefix('<').and_then(|s| s.strip_suffix('>'));
         let mechanism = extra.and_then(|e| e.strip_prefix("sasl:"));
         return Some(AuthFailure { user, ip, session, mechanism, driver, reason: clean_reason(reason) });
@@ -477,7 +480,7 @@ const MAIL_LOG_EVENTS: [&str; 12] = [
 
 /// `delete: box=INBOX, uid=1, msgid=<x>, size=12` (and `copy from INBOX: box=Trash...`).
 fn mail_log(base: &Base<'_>, text: &str) -> Option<Event> {
-    let (head, list) = text.split_once(": ")?;
+    let (head, list) = split_colon(text)?;
     let name = head.split(' ').next().unwrap_or_default();
     if !MAIL_LOG_EVENTS.contains(&name) {
         return None;
@@ -485,11 +488,11 @@ fn mail_log(base: &Base<'_>, text: &str) -> Option<Event> {
     let fields = key_values(list);
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let folder = get("box").map(str::to_owned);
-    let mut raw = Map::new();
-    raw.insert("event".into(), head.into());
+    let mut raw = base.raw();
+    raw.insert("event", head);
     for (k, v) in &fields {
         if !v.is_empty() {
-            raw.insert((*k).into(), (*v).into());
+            raw.insert(k, *v);
         }
     }
     let action = match name {
@@ -525,8 +528,8 @@ fn sieve_change(base: &Base<'_>, text: &str) -> Option<Event> {
     } else if lower.contains("activat") || lower.contains("setactive") {
         rule.enabled = Some(true);
     }
-    let mut raw = Map::new();
-    raw.insert("sieve".into(), text.into());
+    let mut raw = base.raw();
+    raw.insert("sieve", text);
     let mut event = base.event(Action::InboxRule(rule), raw);
     event.outcome = Outcome::Success;
     Some(event)
@@ -575,7 +578,7 @@ mod tests {
         let Action::SignIn(s) = &e.action else { panic!("{:?}", e.action) };
         assert_eq!((s.client_app.as_deref(), s.auth_protocol.as_deref()), (Some("IMAP4"), Some("PLAIN")));
         assert_eq!(e.source, SourceKind::Dovecot);
-        let raw: Value = serde_json::from_str(e.raw.as_str()).expect("json");
+        let raw: serde_json::Value = serde_json::from_str(e.raw.as_str()).expect("json");
         assert_eq!(raw["rip"], "203.0.113.9");
         assert_eq!(raw["host"], "mx");
         assert!(raw["line"].as_str().is_some_and(|l| l.starts_with("Nov 22")));

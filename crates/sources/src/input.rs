@@ -806,11 +806,16 @@ fn parse_text_lines(
     to_event: crate::LineToEvent,
     mut header: Option<Arc<str>>,
 ) -> Batch {
-    let mut batch = Batch::default();
+    // Sized once: most lines of a mail log are events.
+    let lines = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let mut batch = Batch { events: Vec::with_capacity(lines), ..Batch::default() };
+    // Most chunks are valid UTF-8: one check of the chunk, then lines are slices of it.
+    let valid = std::str::from_utf8(bytes).ok();
     let mut start = 0;
     let ends = memchr::memchr_iter(b'\n', bytes).map(|e| (e, true));
     let tail = (last && bytes.last() != Some(&b'\n')).then_some((bytes.len(), false));
     for ((end, terminated), at) in ends.chain(tail).zip(first_line..) {
+        let line_start = start;
         let line = bytes.get(start..end).unwrap_or_default();
         start = end + 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -826,7 +831,10 @@ fn parse_text_lines(
         batch.records += 1;
         // Text logs are often Latin-1 or mixed: read what is not UTF-8 lossily rather
         // than dropping the line.
-        let text = String::from_utf8_lossy(line);
+        let text = match valid.and_then(|v| v.get(line_start..line_start + line.len())) {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => String::from_utf8_lossy(line),
+        };
         let ctx = RecordCtx { at: EvidenceRef { evidence: ctx.at.evidence, record: at }, ..*ctx };
         match to_event(&text, header.as_deref(), &ctx) {
             Ok(Some(event)) => batch.events.push(event),

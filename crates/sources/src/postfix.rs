@@ -33,10 +33,9 @@
 use std::net::IpAddr;
 
 use mailcase_model::{Account, Action, Event, MessageTrace, Outcome, RawRecord, SignIn, SourceKind, parse_ip_port};
-use serde_json::{Map, Value};
 
 use crate::RecordCtx;
-use crate::syslog::{self, SyslogLine, key_values, quote, unbracket};
+use crate::syslog::{self, KeyValues, RawFields, RawValue, SmallList, SyslogLine, quote, split_colon, unbracket};
 
 /// Lines of the file start examined by [`sniff`].
 const SNIFF_LINES: usize = 200;
@@ -52,7 +51,7 @@ pub(crate) fn sniff(text: &str) -> bool {
 
 /// Whether a syslog program is one of Postfix's (`postfix/smtpd`, `postfix-in/qmgr`).
 pub(crate) fn is_postfix(program: &str) -> bool {
-    program.starts_with("postfix") && program.contains('/')
+    program.starts_with("postfix") && syslog::has_byte(program, b'/')
 }
 
 /// One line to an event (see [`crate::LineToEvent`]).
@@ -67,14 +66,16 @@ pub(crate) fn line_to_event(line: &str, _header: Option<&str>, ctx: &RecordCtx) 
 
 /// The event of a framed Postfix line, if it tells something we model.
 pub(crate) fn frame_to_event(line: &str, frame: &SyslogLine<'_>, ctx: &RecordCtx) -> Result<Option<Event>, String> {
-    let service = frame.program.rsplit('/').next().unwrap_or_default();
-    let instance = frame.program.split('/').nth(1).filter(|_| frame.program.matches('/').count() >= 2);
+    let program = frame.program;
+    let service = memchr::memrchr(b'/', program.as_bytes()).and_then(|at| program.get(at + 1..)).unwrap_or(program);
+    // `postfix/submission/smtpd`: the part after the first `/` when there are two or more.
+    let instance = syslog::split_byte(program, b'/').and_then(|(_, after)| syslog::split_byte(after, b'/')).map(|(instance, _)| instance);
     let base = Base { line, frame, ctx, service, instance };
     let text = frame.message;
     if let Some(rest) = text.strip_prefix("warning: ") {
         return warning(&base, rest);
     }
-    if let Some((queue_id, rest)) = text.split_once(": ")
+    if let Some((queue_id, rest)) = split_colon(text)
         && is_queue_id(queue_id)
     {
         return queued(&base, queue_id, rest);
@@ -98,16 +99,34 @@ struct Base<'a> {
     instance: Option<&'a str>,
 }
 
-impl Base<'_> {
-    fn event(&self, action: Action, fields: Map<String, Value>) -> Event {
+impl<'a> Base<'a> {
+    /// The raw record's frame fields, to which a line adds its own.
+    fn raw(&self) -> RawFields<'a> {
         let mut raw = self.frame.raw_fields(self.line);
-        raw.insert("service".into(), self.service.into());
+        raw.insert("service", self.service);
         if let Some(instance) = self.instance {
-            raw.insert("instance".into(), instance.into());
+            raw.insert("instance", instance);
         }
-        raw.extend(fields);
-        let json = Value::Object(raw).to_string();
-        Event::new(self.ctx.at, self.frame.time, SourceKind::Postfix, action, RawRecord(json))
+        raw
+    }
+
+    /// [`Base::raw`] with a line's `key=value` list (the first of a repeated key).
+    fn raw_of<'f>(&self, fields: &[(&'f str, &'f str)]) -> RawFields<'f>
+    where
+        'a: 'f,
+    {
+        let mut raw = self.raw();
+        let start = raw.len();
+        for (k, v) in fields {
+            if !v.is_empty() && !raw.contains_key_from(start, k) {
+                raw.insert(k, *v);
+            }
+        }
+        raw
+    }
+
+    fn event(&self, action: Action, raw: RawFields<'_>) -> Event {
+        Event::new(self.ctx.at, self.frame.time, SourceKind::Postfix, action, RawRecord(raw.into_json()))
     }
 }
 
@@ -140,11 +159,11 @@ fn set_client(event: &mut Event, found: Option<Peer<'_>>) {
     }
 }
 
-fn raw_client(raw: &mut Map<String, Value>, found: Option<Peer<'_>>) {
+fn raw_client<'a>(raw: &mut RawFields<'a>, found: Option<Peer<'a>>) {
     if let Some((host, ip, _)) = found {
-        raw.insert("client_host".into(), host.into());
+        raw.insert("client_host", host);
         if let Some(ip) = ip {
-            raw.insert("client_ip".into(), ip.to_string().into());
+            raw.insert("client_ip", RawValue::Ip(ip));
         }
     }
 }
@@ -166,12 +185,12 @@ fn sasl_failure(base: &Base<'_>, client: Option<Peer<'_>>, mechanism: &str, reas
         Some((reason, user)) => (reason, Some(user.trim())),
         None => (reason, None),
     };
-    let mut raw = Map::new();
+    let mut raw = base.raw();
     raw_client(&mut raw, client);
-    raw.insert("sasl_method".into(), mechanism.into());
-    raw.insert("reason".into(), reason.into());
+    raw.insert("sasl_method", mechanism);
+    raw.insert("reason", reason);
     if let Some(user) = user {
-        raw.insert("sasl_username".into(), user.into());
+        raw.insert("sasl_username", user);
     }
     let server_side = reason.eq_ignore_ascii_case("Connection lost to authentication server");
     let action = if server_side {
@@ -197,24 +216,25 @@ fn sasl_failure(base: &Base<'_>, client: Option<Peer<'_>>, mechanism: &str, reas
 
 /// `QUEUEID: rest` lines.
 fn queued(base: &Base<'_>, queue_id: &str, rest: &str) -> Result<Option<Event>, String> {
-    let verb = rest.split(": ").next().unwrap_or_default();
+    let verb = split_colon(rest).map_or(rest, |(verb, _)| verb);
     if verb == "reject" || verb == "milter-reject" || verb == "discard" || verb == "reject_warning" {
         return reject(base, queue_id, rest);
     }
     if queue_id == "NOQUEUE" {
         return abuse(base, rest, ABUSE);
     }
-    let fields = key_values(rest);
+    let list: SmallList<(&str, &str), 16> = KeyValues::new(rest).collect();
+    let fields = list.as_slice();
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     let event = if let Some(client) = get("client") {
-        client_line(base, client, &fields)?
+        client_line(base, client, fields)?
     } else if let Some(to) = get("to") {
-        delivery(base, to, &fields)?
+        delivery(base, to, fields)?
     } else if let Some(from) = get("from").or_else(|| pickup_from(rest)) {
-        sender_line(base, from, &fields)
+        sender_line(base, from, fields)
     } else if let Some(id) = get("message-id") {
         let trace = MessageTrace { message_id: Some(unbracket(id).to_owned()), ..MessageTrace::default() };
-        base.event(Action::MessageTrace(trace), raw_of(&fields))
+        base.event(Action::MessageTrace(trace), base.raw_of(fields))
     } else {
         return Ok(None);
     };
@@ -228,16 +248,6 @@ fn with_queue(mut event: Event, queue_id: &str) -> Event {
     event
 }
 
-fn raw_of(fields: &[(&str, &str)]) -> Map<String, Value> {
-    let mut raw = Map::new();
-    for (k, v) in fields {
-        if !v.is_empty() && !raw.contains_key(*k) {
-            raw.insert((*k).into(), (*v).into());
-        }
-    }
-    raw
-}
-
 /// pickup's `uid=1000 from=<a>` (space separated).
 fn pickup_from(rest: &str) -> Option<&str> {
     rest.split(' ').find_map(|w| w.strip_prefix("from="))
@@ -247,7 +257,7 @@ fn pickup_from(rest: &str) -> Option<&str> {
 fn client_line(base: &Base<'_>, client: &str, fields: &[(&str, &str)]) -> Result<Event, String> {
     let get = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).filter(|v| !v.is_empty());
     let found = host_ip(client)?;
-    let mut raw = raw_of(fields);
+    let mut raw = base.raw_of(fields);
     raw_client(&mut raw, found);
     let mut event = match get("sasl_username") {
         Some(user) => {
@@ -287,7 +297,7 @@ fn sender_line(base: &Base<'_>, from: &str, fields: &[(&str, &str)]) -> Event {
         status: status.or_else(|| Some(if base.service == "pickup" { "submitted" } else { "queued" }.into())),
         ..MessageTrace::default()
     };
-    let mut event = base.event(Action::MessageTrace(trace), raw_of(fields));
+    let mut event = base.event(Action::MessageTrace(trace), base.raw_of(fields));
     event.account = Account::new(sender);
     event.outcome = if expired { Outcome::Failure { code: Some("expired".into()), reason: get("status").map(str::to_owned) } } else { Outcome::Unknown };
     event
@@ -308,7 +318,7 @@ fn delivery(base: &Base<'_>, to: &str, fields: &[(&str, &str)]) -> Result<Event,
         to_ip: relay.and_then(|r| r.1).map(|ip| ip.to_string()),
         ..MessageTrace::default()
     };
-    let mut event = base.event(Action::MessageTrace(trace), raw_of(fields));
+    let mut event = base.event(Action::MessageTrace(trace), base.raw_of(fields));
     let local = matches!(base.service, "local" | "lmtp" | "virtual" | "pipe");
     if local {
         event.account = Account::new(recipient);
@@ -326,7 +336,7 @@ fn delivery(base: &Base<'_>, to: &str, fields: &[(&str, &str)]) -> Result<Event,
 
 /// `reject: RCPT from host[IP]: 554 5.7.1 <x>: reason; from=<a> to=<b> proto=ESMTP helo=<h>`.
 fn reject(base: &Base<'_>, queue_id: &str, rest: &str) -> Result<Option<Event>, String> {
-    let (verb, detail) = rest.split_once(": ").unwrap_or((rest, ""));
+    let (verb, detail) = split_colon(rest).unwrap_or((rest, ""));
     let Some((command, after_from)) = detail.split_once(" from ") else { return Ok(None) };
     let client = host_ip(after_from)?;
     // The reply follows the client: `host[IP]: ` or postscreen's `[IP]:port: `.
@@ -345,15 +355,15 @@ fn reject(base: &Base<'_>, queue_id: &str, rest: &str) -> Result<Option<Event>, 
         from_ip: client.and_then(|c| c.1).map(|ip| ip.to_string()),
         ..MessageTrace::default()
     };
-    let mut raw = Map::new();
-    raw.insert("action".into(), verb.into());
-    raw.insert("command".into(), command.into());
+    let mut raw = base.raw();
+    raw.insert("action", verb);
+    raw.insert("command", command);
     raw_client(&mut raw, client);
-    raw.insert("reply".into(), reason.into());
+    raw.insert("reply", reason);
     let pairs = [("from", sender), ("to", recipient), ("helo", angle_after(trailer, "helo=<"))];
     for (k, v) in pairs {
         if let Some(v) = v {
-            raw.insert(k.into(), v.into());
+            raw.insert(k, v);
         }
     }
     let mut event = base.event(Action::MessageTrace(trace), raw);
@@ -402,7 +412,7 @@ fn abuse(base: &Base<'_>, text: &str, phrases: &[(&str, &str)]) -> Result<Option
     let Some((_, operation)) = phrases.iter().find(|(p, _)| text.starts_with(p)) else { return Ok(None) };
     let Some((_, after)) = text.split_once(" from ").or_else(|| text.split_once("from ")) else { return Ok(None) };
     let client = host_ip(after)?;
-    let mut raw = Map::new();
+    let mut raw = base.raw();
     raw_client(&mut raw, client);
     let mut event = base.event(Action::Other { operation: (*operation).into() }, raw);
     event.outcome = Outcome::Failure { code: Some((*operation).into()), reason: Some(text.chars().take(200).collect()) };
@@ -449,7 +459,7 @@ mod tests {
         assert_eq!((ip(&e).as_str(), e.client.port), ("203.0.113.7", Some(51234)));
         assert_eq!(e.client.session_id.as_deref(), Some("4F2A51C0A2B"));
         assert_eq!(e.client.protocol.as_deref(), Some("Authenticated SMTP"));
-        let raw: Value = serde_json::from_str(e.raw.as_str()).expect("json");
+        let raw: serde_json::Value = serde_json::from_str(e.raw.as_str()).expect("json");
         assert_eq!((raw["instance"].as_str(), raw["service"].as_str()), (Some("submission"), Some("smtpd")));
         let anon = event("Nov 22 10:00:00 mx postfix/smtpd[9]: 4F2A51C0A2B: client=unknown[198.51.100.1]");
         assert_eq!(trace(&anon).from_ip.as_deref(), Some("198.51.100.1"));

@@ -26,9 +26,10 @@
 //!   year is used the same way.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-use serde_json::{Map, Value};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
 use crate::time::{DateOrder, parse_timestamp};
 
@@ -53,20 +54,271 @@ pub(crate) struct SyslogLine<'a> {
 
 impl SyslogLine<'_> {
     /// The frame's fields for the raw record of an event, with the original line.
-    pub(crate) fn raw_fields(&self, line: &str) -> Map<String, Value> {
-        let mut map = Map::new();
-        map.insert("line".into(), line.into());
-        map.insert("time".into(), self.time.to_rfc3339().into());
+    pub(crate) fn raw_fields<'s>(&'s self, line: &'s str) -> RawFields<'s> {
+        let mut raw = RawFields::default();
+        raw.insert("line", line);
+        raw.insert("time", RawValue::Time(self.time));
         if let Some(host) = self.host {
-            map.insert("host".into(), host.into());
+            raw.insert("host", host);
         }
         if !self.program.is_empty() {
-            map.insert("program".into(), self.program.into());
+            raw.insert("program", self.program);
         }
         if let Some(pid) = self.pid {
-            map.insert("pid".into(), pid.into());
+            raw.insert("pid", pid);
         }
-        map
+        raw
+    }
+}
+
+/// A value of a line's raw record.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RawValue<'a> {
+    /// A JSON string.
+    Text(&'a str),
+    /// A JSON boolean.
+    Flag(bool),
+    /// A time, written as RFC 3339 the way `DateTime::to_rfc3339` does.
+    Time(DateTime<Utc>),
+    /// An address, written as its `Display`.
+    Ip(IpAddr),
+}
+
+impl<'a> From<&'a str> for RawValue<'a> {
+    fn from(text: &'a str) -> Self {
+        RawValue::Text(text)
+    }
+}
+
+impl From<bool> for RawValue<'_> {
+    fn from(flag: bool) -> Self {
+        RawValue::Flag(flag)
+    }
+}
+
+/// The raw record of a framed line, as a JSON object. It gives the text a
+/// `serde_json::Map` built by the same inserts gives (keys sorted, a later value
+/// replacing an earlier one of the same key), without building a map and its strings
+/// for every line.
+#[derive(Debug, Default)]
+pub(crate) struct RawFields<'a> {
+    pairs: SmallList<(&'a str, RawValue<'a>), 24>,
+}
+
+impl Default for RawValue<'_> {
+    fn default() -> Self {
+        RawValue::Flag(false)
+    }
+}
+
+impl<'a> RawFields<'a> {
+    /// Sets `key`; a later insert of the same key wins.
+    pub(crate) fn insert(&mut self, key: &'a str, value: impl Into<RawValue<'a>>) {
+        self.pairs.push((key, value.into()));
+    }
+
+    /// How many inserts were made.
+    pub(crate) fn len(&self) -> usize {
+        self.pairs.as_slice().len()
+    }
+
+    /// Whether `key` was inserted by the inserts from number `start` on.
+    pub(crate) fn contains_key_from(&self, start: usize, key: &str) -> bool {
+        self.pairs.as_slice().get(start..).is_some_and(|after| after.iter().any(|(k, _)| *k == key))
+    }
+
+    /// The JSON object text.
+    pub(crate) fn into_json(mut self) -> String {
+        // Stable: among equal keys the last inserted stays last, and is the one written.
+        let pairs = self.pairs.as_mut_slice();
+        // The first bytes decide most comparisons without a call to `memcmp`.
+        pairs.sort_by(|a, b| a.0.as_bytes().first().cmp(&b.0.as_bytes().first()).then_with(|| a.0.cmp(b.0)));
+        let size: usize = pairs.iter().map(|(k, v)| k.len() + v.size_hint() + 4).sum();
+        let mut out = String::with_capacity(size + 2);
+        out.push('{');
+        let mut pairs = pairs.iter().peekable();
+        while let Some((key, value)) = pairs.next() {
+            if pairs.peek().is_some_and(|(next, _)| next == key) {
+                continue;
+            }
+            if out.len() > 1 {
+                out.push(',');
+            }
+            json_string(&mut out, key);
+            out.push(':');
+            value.write(&mut out);
+        }
+        out.push('}');
+        out
+    }
+}
+
+impl RawValue<'_> {
+    /// About how many bytes the value takes in JSON.
+    fn size_hint(&self) -> usize {
+        match self {
+            RawValue::Text(text) => text.len() + 8,
+            RawValue::Flag(_) => 5,
+            RawValue::Time(_) => 40,
+            RawValue::Ip(_) => 48,
+        }
+    }
+
+    /// Appends the value as JSON. Times and addresses are ASCII without quotes or
+    /// backslashes: they need no escaping.
+    fn write(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            RawValue::Text(text) => json_string(out, text),
+            RawValue::Flag(flag) => out.push_str(if *flag { "true" } else { "false" }),
+            RawValue::Time(time) => {
+                let _ = write!(out, "\"{}\"", Rfc3339(*time));
+            }
+            RawValue::Ip(ip) => {
+                let _ = write!(out, "\"{ip}\"");
+            }
+        }
+    }
+}
+
+/// Appends `text` as a JSON string: as is when nothing needs escaping (almost every
+/// log value), else escaped by serde_json.
+fn json_string(out: &mut String, text: &str) {
+    if !needs_escape(text.as_bytes()) {
+        out.reserve(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        match serde_json::to_string(text) {
+            Ok(json) => out.push_str(&json),
+            Err(_) => out.push_str("\"\""),
+        }
+    }
+}
+
+/// Whether `bytes` hold a byte JSON escapes (control, `"` or `\\`); eight bytes at a
+/// time with the classic "has a zero byte" bit trick.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |w: u64| w.wrapping_sub(ONES) & !w & HIGHS != 0;
+    let special = |w: u64| {
+        // Bytes below 0x20: subtracting 0x20 borrows into their high bit (ASCII only;
+        // bytes of 0x80 and more are never special and are masked out by `!w`).
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0;
+        control || zero_byte(w ^ (ONES * u64::from(b'"'))) || zero_byte(w ^ (ONES * u64::from(b'\\')))
+    };
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        if special(u64::from_le_bytes(w)) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// A list kept inline up to `N` items (no allocation for a usual line), on the heap
+/// beyond.
+#[derive(Debug)]
+pub(crate) struct SmallList<T, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    /// Every item once there are more than `N`.
+    spilled: Vec<T>,
+}
+
+impl<T: Copy + Default, const N: usize> Default for SmallList<T, N> {
+    fn default() -> Self {
+        SmallList { inline: [T::default(); N], len: 0, spilled: Vec::new() }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> SmallList<T, N> {
+    /// Appends `item`.
+    pub(crate) fn push(&mut self, item: T) {
+        if !self.spilled.is_empty() {
+            self.spilled.push(item);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = item;
+            self.len += 1;
+        } else {
+            self.spilled.extend_from_slice(&self.inline);
+            self.spilled.push(item);
+        }
+    }
+
+    /// The items, in order.
+    pub(crate) fn as_slice(&self) -> &[T] {
+        if self.spilled.is_empty() { self.inline.get(..self.len).unwrap_or_default() } else { &self.spilled }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [T] {
+        if self.spilled.is_empty() { self.inline.get_mut(..self.len).unwrap_or_default() } else { &mut self.spilled }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> FromIterator<T> for SmallList<T, N> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut list = SmallList::default();
+        for item in iter {
+            list.push(item);
+        }
+        list
+    }
+}
+
+/// `DateTime::to_rfc3339`, written without chrono's general formatter for whole seconds
+/// of years 0 to 9999 (every line of a classic syslog file).
+struct Rfc3339(DateTime<Utc>);
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (date, time) = (self.0.date_naive(), self.0.time());
+        let Ok(year) = u32::try_from(date.year()) else { return f.write_str(&self.0.to_rfc3339()) };
+        if year > 9999 || time.nanosecond() != 0 {
+            return f.write_str(&self.0.to_rfc3339());
+        }
+        let mut out = *b"0000-00-00T00:00:00+00:00";
+        let digits = [(0, year, 4), (5, date.month(), 2), (8, date.day(), 2), (11, time.hour(), 2), (14, time.minute(), 2), (17, time.second(), 2)];
+        for (at, mut value, width) in digits {
+            for i in (at..at + width).rev() {
+                if let Some(b) = out.get_mut(i) {
+                    // `value % 10` is below 10: the cast cannot truncate.
+                    *b = b'0' + (value % 10) as u8;
+                }
+                value /= 10;
+            }
+        }
+        f.write_str(std::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+    }
+}
+
+/// `text.split_once(byte)` for an ASCII byte, by `memchr` (the `char` searcher's
+/// set-up costs more than the search on a short line).
+pub(crate) fn split_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = memchr::memchr(byte, text.as_bytes())?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// `text.contains(byte)` for an ASCII byte, by `memchr`.
+pub(crate) fn has_byte(text: &str, byte: u8) -> bool {
+    memchr::memchr(byte, text.as_bytes()).is_some()
+}
+
+/// `text.split_once(": ")` without the set-up of the general substring search, which
+/// costs more than the search on a short log line (this runs several times a line).
+pub(crate) fn split_colon(text: &str) -> Option<(&str, &str)> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = from + memchr::memchr(b':', bytes.get(from..)?)?;
+        if bytes.get(at + 1) == Some(&b' ') {
+            return Some((text.get(..at)?, text.get(at + 2..)?));
+        }
+        from = at + 1;
     }
 }
 
@@ -108,14 +360,13 @@ fn bsd(line: &str, file_time: Option<DateTime<Utc>>) -> Result<Option<SyslogLine
     let rest = line.get(3..).unwrap_or_default();
     let Some(rest) = rest.strip_prefix(' ') else { return Ok(None) };
     let rest = rest.trim_start_matches(' ');
-    let Some((day, rest)) = rest.split_once(' ') else { return Ok(None) };
-    let Some((clock, rest)) = rest.split_once(' ') else { return Ok(None) };
+    let Some((day, rest)) = split_byte(rest, b' ') else { return Ok(None) };
+    let Some((clock, rest)) = split_byte(rest, b' ') else { return Ok(None) };
     let Ok(day) = day.parse::<u32>() else { return Ok(None) };
     if !looks_like_clock(clock) {
         return Ok(None);
     }
-    let time = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
-        .map_err(|_| format!("invalid syslog time `{}`", quote(clock)))?;
+    let time = clock_time(clock).ok_or_else(|| format!("invalid syslog time `{}`", quote(clock)))?;
     let month = u32::try_from(month).unwrap_or(0) + 1;
     let time = resolve_year(month, day, time, file_time)?;
     Ok(Some(tagged_rest(time, rest.trim_start_matches(' '))))
@@ -141,6 +392,20 @@ fn iso(line: &str) -> Result<Option<SyslogLine<'_>>, String> {
     }
     let time = parse_timestamp(first, DateOrder::default()).ok_or_else(|| format!("invalid timestamp `{}`", quote(first)))?;
     Ok(Some(tagged_rest(time, rest.trim_start_matches(' '))))
+}
+
+/// The time of a `HH:MM:SS[.f]` clock: plain `HH:MM:SS` read directly, anything else
+/// (fractions, leap seconds, errors) by chrono's parser.
+fn clock_time(clock: &str) -> Option<NaiveTime> {
+    if let [h1, h2, b':', m1, m2, b':', s1, s2] = *clock.as_bytes() {
+        let two = |a: u8, b: u8| (a.is_ascii_digit() && b.is_ascii_digit()).then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'));
+        if let (Some(h), Some(m), Some(s)) = (two(h1, h2), two(m1, m2), two(s1, s2))
+            && let Some(time) = NaiveTime::from_hms_opt(h, m, s)
+        {
+            return Some(time);
+        }
+    }
+    NaiveTime::parse_from_str(clock, "%H:%M:%S%.f").ok()
 }
 
 /// `HH:MM:SS` with optional fraction: the shape, not the values.
@@ -215,20 +480,20 @@ fn skip_structured_data(text: &str) -> &str {
 /// Splits `[host] tag[pid]: message` after the timestamp. A first word ending in `:`
 /// is a tag, so the line has no host (Dovecot's own log files).
 fn tagged_rest(time: DateTime<Utc>, rest: &str) -> SyslogLine<'_> {
-    let first = rest.split(' ').next().unwrap_or_default();
+    let first = split_byte(rest, b' ').map_or(rest, |(first, _)| first);
     let (host, after_host) = if first.ends_with(':') || first.is_empty() {
         (None, rest)
     } else {
         (Some(first), rest.get(first.len()..).unwrap_or_default().trim_start_matches(' '))
     };
-    let (tag, message) = match after_host.split_once(": ") {
-        Some((tag, msg)) if !tag.contains(' ') => (tag, msg),
+    let (tag, message) = match split_colon(after_host) {
+        Some((tag, msg)) if !has_byte(tag, b' ') => (tag, msg),
         _ => match after_host.strip_suffix(':') {
-            Some(tag) if !tag.contains(' ') => (tag, ""),
+            Some(tag) if !has_byte(tag, b' ') => (tag, ""),
             _ => ("", after_host),
         },
     };
-    let (program, pid) = match tag.strip_suffix(']').and_then(|t| t.split_once('[')) {
+    let (program, pid) = match tag.strip_suffix(']').and_then(|t| split_byte(t, b'[')) {
         Some((program, pid)) => (program, Some(pid)),
         None => (tag, None),
     };
@@ -261,25 +526,48 @@ pub(crate) fn quote(text: &str) -> String {
 
 /// `key=value` pairs of a Dovecot or Postfix list (`user=<a, b>, method=PLAIN, TLS,
 /// status=sent (250 ok, queued)`): a value ends at `, ` outside `<>` and `()`; words
-/// without `=` are flags. Values keep their brackets.
+/// without `=` are flags. Values keep their brackets. At most [`MAX_PAIRS`] pairs.
 pub(crate) fn key_values(text: &str) -> Vec<(&str, &str)> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
+    KeyValues::new(text).collect()
+}
+
+/// Most pairs [`KeyValues`] yields: the rest of a longer list is ignored.
+pub(crate) const MAX_PAIRS: usize = 64;
+
+/// The pairs of [`key_values`], one at a time (no list built).
+pub(crate) struct KeyValues<'a> {
+    rest: &'a str,
+    count: usize,
+}
+
+impl<'a> KeyValues<'a> {
+    /// The pairs of `text`.
+    pub(crate) fn new(text: &'a str) -> Self {
+        KeyValues { rest: text, count: 0 }
+    }
+}
+
+impl<'a> Iterator for KeyValues<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.rest;
+        if rest.is_empty() || self.count >= MAX_PAIRS {
+            return None;
+        }
+        self.count += 1;
         // Free text that Dovecot and Postfix write last: it may hold `, `.
         let end = if rest.starts_with("subject=") || rest.starts_with("status=") { rest.len() } else { item_end(rest) };
         let item = rest.get(..end).unwrap_or_default();
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() && !k.contains(' ') => out.push((k, v)),
-            _ => out.push((item.trim(), "")),
-        }
-        rest = rest.get(end..).unwrap_or_default();
-        rest = rest.strip_prefix(", ").unwrap_or(rest);
-        if out.len() >= 64 {
-            break;
-        }
+        let after = rest.get(end..).unwrap_or_default();
+        self.rest = after.strip_prefix(", ").unwrap_or(after);
+        // Items are short: a plain scan beats `memchr`'s set-up.
+        let pair = item.bytes().position(|b| b == b'=').and_then(|at| Some((item.get(..at)?, item.get(at + 1..)?)));
+        Some(match pair {
+            Some((k, v)) if !k.is_empty() && !k.bytes().any(|b| b == b' ') => (k, v),
+            _ => (item.trim(), ""),
+        })
     }
-    out
 }
 
 /// Where the item starting `text` ends: the first `, ` outside brackets.
@@ -287,7 +575,16 @@ fn item_end(text: &str) -> usize {
     let mut angle = 0usize;
     let mut paren = 0usize;
     let bytes = text.as_bytes();
-    for (i, b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while let Some(b) = bytes.get(i) {
+        if angle == 0 && paren == 0 && !matches!(b, b',' | b'<' | b'(') {
+            // Outside brackets only these three matter (a stray `>` or `)` changes nothing).
+            match memchr::memchr3(b',', b'<', b'(', bytes.get(i..).unwrap_or_default()) {
+                Some(skip) => i += skip,
+                None => return text.len(),
+            }
+            continue;
+        }
         match b {
             b'<' => angle += 1,
             b'>' => angle = angle.saturating_sub(1),
@@ -296,6 +593,7 @@ fn item_end(text: &str) -> usize {
             b',' if angle == 0 && paren == 0 && bytes.get(i + 1) == Some(&b' ') => return i,
             _ => {}
         }
+        i += 1;
     }
     text.len()
 }
@@ -380,12 +678,88 @@ mod tests {
     }
 
     #[test]
+    fn raw_fields_write_what_a_json_map_writes() {
+        let hostile = ["plain", "", "a\"b\\c", "tab\there\u{1}\u{1f}\u{7f}", "é\u{2028}ü", "12345678\"", "1234567\n"];
+        for (i, text) in hostile.iter().enumerate() {
+            let mut raw = RawFields::default();
+            let mut map = serde_json::Map::new();
+            let ip: IpAddr = [192, 0, 2, u8::try_from(i).unwrap_or(0)].into();
+            let time = at("2026-11-22T10:00:00Z") + Duration::milliseconds(i64::try_from(i).unwrap_or(0) * 250);
+            for (k, v) in [("line", *text), ("zeta", "z"), ("alpha", *text), ("line", "again"), ("beta", "b")] {
+                raw.insert(k, v);
+                map.insert(k.into(), v.into());
+            }
+            raw.insert("time", RawValue::Time(time));
+            map.insert("time".into(), time.to_rfc3339().into());
+            raw.insert("ip", RawValue::Ip(ip));
+            map.insert("ip".into(), ip.to_string().into());
+            raw.insert("tls", i % 2 == 0);
+            map.insert("tls".into(), (i % 2 == 0).into());
+            assert_eq!(raw.into_json(), serde_json::Value::Object(map).to_string(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn many_raw_fields_spill_to_the_heap() {
+        let keys: Vec<String> = (0..40).map(|i| format!("k{i:02}")).collect();
+        let mut raw = RawFields::default();
+        let mut map = serde_json::Map::new();
+        for k in keys.iter().rev() {
+            raw.insert(k, k.as_str());
+            map.insert(k.clone(), k.as_str().into());
+        }
+        assert_eq!(raw.len(), 40);
+        assert!(raw.contains_key_from(39, "k00") && !raw.contains_key_from(39, "k39"));
+        assert_eq!(raw.into_json(), serde_json::Value::Object(map).to_string());
+    }
+
+    #[test]
+    fn escape_check_agrees_with_serde_json() {
+        for b in 0u8..=127 {
+            for at in 0..17 {
+                let mut text = "x".repeat(16);
+                text.insert(at, char::from(b));
+                let escaped = serde_json::to_string(&text).unwrap_or_default() != format!("\"{text}\"");
+                assert_eq!(needs_escape(text.as_bytes()), escaped, "byte {b} at {at}");
+            }
+        }
+        assert!(!needs_escape("é日本語 with ünïcödé, long enough for words".as_bytes()));
+    }
+
+    #[test]
+    fn times_are_written_like_chrono() {
+        let times = ["2026-11-22T10:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-01-02T03:04:05.120Z", "2026-01-02T03:04:05.000000001Z"];
+        for text in times {
+            let time = at(text);
+            assert_eq!(Rfc3339(time).to_string(), time.to_rfc3339(), "{text}");
+        }
+        let leap = NaiveDate::from_ymd_opt(2016, 12, 31).and_then(|d| d.and_hms_milli_opt(23, 59, 59, 1_500));
+        let leap = Utc.from_utc_datetime(&leap.unwrap_or_default());
+        assert_eq!(Rfc3339(leap).to_string(), leap.to_rfc3339());
+        assert_eq!(clock_time("23:59:60"), NaiveTime::parse_from_str("23:59:60", "%H:%M:%S").ok());
+        assert_eq!(clock_time("24:00:00"), None);
+        assert_eq!(clock_time("09:05:07"), NaiveTime::from_hms_opt(9, 5, 7));
+    }
+
+    #[test]
+    fn byte_splits_agree_with_str_splits() {
+        for text in ["", "a", "a: b", "a:b: c", ":", ": ", "x: ", "é: ü: z", "no colon"] {
+            assert_eq!(split_colon(text), text.split_once(": "), "{text}");
+            assert_eq!(split_byte(text, b':'), text.split_once(':'), "{text}");
+            assert_eq!(has_byte(text, b' '), text.contains(' '), "{text}");
+        }
+    }
+
+    #[test]
     fn splits_key_values() {
         let kv = key_values("user=<a, b>, method=PLAIN, rip=1.2.3.4, TLS, status=sent (250 ok, queued)");
         assert_eq!(
             kv,
             vec![("user", "<a, b>"), ("method", "PLAIN"), ("rip", "1.2.3.4"), ("TLS", ""), ("status", "sent (250 ok, queued)")]
         );
+        assert_eq!(key_values("a=<x, (y>, z)>, b=1"), vec![("a", "<x, (y>, z)>"), ("b", "1")]);
+        assert_eq!(key_values("a=x), b=(1, 2), c"), vec![("a", "x)"), ("b", "(1, 2)"), ("c", "")]);
+        assert_eq!(KeyValues::new(&"k=v, ".repeat(100)).count(), MAX_PAIRS);
         assert_eq!(unbracket("<x>"), "x");
         assert_eq!(quote(&"é".repeat(100)).chars().count(), 67);
     }
