@@ -17,15 +17,15 @@ use crate::output::terminal_safe;
 const DEFAULT_ZONE: &str = "Europe/Paris";
 
 pub fn run(ctx: &Ctx, a: InvestigateArgs) -> Result<ExitCode> {
-    let (case, created) = open_or_create(ctx, &a)?;
-    ctx.use_case_lang(lang_code(case.settings().language));
-    let shown_dir = a.case.display().to_string();
-    println!("{}", if created { t!("case-created", dir = shown_dir.clone()) } else { t!("case-opened", dir = shown_dir.clone()) });
-
+    // The evidence is checked before a case is created for it.
     let files = ingest::collect_files(&a.evidence)?;
     if files.is_empty() {
         bail!(t!("no-evidence-files"));
     }
+    let (case, created) = open_or_create(ctx, &a)?;
+    ctx.use_case_lang(lang_code(case.settings().language));
+    let shown_dir = a.case.display().to_string();
+    println!("{}", if created { t!("case-created", dir = shown_dir.clone()) } else { t!("case-opened", dir = shown_dir.clone()) });
     let author = author_or_default(a.author.as_deref());
     let paths: Vec<String> = a.evidence.iter().map(|p| p.display().to_string()).collect();
     journal_util::system(&case, &author, t!("journal-investigate-start", count = paths.len(), paths = paths.join(", ")), vec![])?;

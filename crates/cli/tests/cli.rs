@@ -558,3 +558,12 @@ tests:
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("my_wrong_rule") && text.contains("FAIL"), "{text}");
 }
+
+#[test]
+fn missing_evidence_creates_no_case() {
+    let h = Harness::new();
+    let case = h.case();
+    let out = h.run(&["investigate", "--case", case.to_str().unwrap(), h.path("nothing-here.csv").to_str().unwrap()], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing-here.csv"));
+    assert!(!case.exists(), "no case directory for evidence that does not exist");
+}
