@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 CASE_DIR="${1:-sample-case}"
 EVIDENCE_DIR="${EVIDENCE_DIR:-target/sample-evidence}"
 cargo build --release --locked -p mailcase-cli
-export MAILCASE="$PWD/${CARGO_TARGET_DIR:-target}/release/mailcase"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$PWD/$TARGET_DIR" ;; esac
+export MAILCASE="$TARGET_DIR/release/mailcase"
 GEOIP_DIR="${MAILCASE_GEOIP_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/mailcase/geoip}"
 scripts/setup-geoip.sh "$GEOIP_DIR"
 export MAILCASE_GEOIP_DIR="$GEOIP_DIR"
