@@ -335,3 +335,6 @@ hunt-bad-domain = ignored: { $domain } is not a domain name
 hunt-url-posted = { $account } ({ $ip }) sent a POST to { $indicator }: credentials likely typed
 journal-hunt-url = Phishing-site hunt ({ $searched }): { $visitors } visitor(s) in the proxy logs, { $posted } of them sent a POST (credentials likely typed); { $recipients } recipient(s) of mail from the domain
 rules-test-summary = { $total } examples run, { $failed } failed
+evidence-empty = { $file }: an export with no record (nothing to parse).
+journal-evidence-empty = Evidence registered, holding no record: { $file } (SHA-256 { $sha256 })
+format-empty = empty export

@@ -358,3 +358,6 @@ hunt-bad-domain = ignoré : { $domain } n’est pas un nom de domaine
 hunt-url-posted = { $account } ({ $ip }) a envoyé un POST vers { $indicator } : identifiants probablement saisis
 journal-hunt-url = Recherche du site d’hameçonnage ({ $searched }) : { $visitors } visiteur(s) dans les journaux du proxy, dont { $posted } ayant envoyé un POST (identifiants probablement saisis) ; { $recipients } destinataire(s) de messages venant du domaine
 rules-test-summary = { $total } exemples exécutés, { $failed } en échec
+evidence-empty = { $file } : export sans aucun enregistrement (rien à analyser).
+journal-evidence-empty = Preuve enregistrée, sans aucun enregistrement : { $file } (SHA-256 { $sha256 })
+format-empty = export vide

@@ -43,6 +43,7 @@ pub fn run(ctx: &Ctx, cmd: EvidenceCmd) -> Result<ExitCode> {
 pub fn format_description(id: Option<&str>) -> String {
     match id {
         Some(crate::ingest::UNRECOGNISED) => t!("format-unrecognised"),
+        Some(crate::ingest::EMPTY) => t!("format-empty"),
         Some(id) => mailcase_sources::Format::from_id(id).map_or_else(|| id.to_owned(), |f| f.description().to_owned()),
         None => String::new(),
     }

@@ -126,6 +126,7 @@ fn print_outcome(case: &Case, r: &FileReport) {
         }
         FileOutcome::AlreadyImported => t!("evidence-already", file = file),
         FileOutcome::Unrecognised => t!("evidence-unrecognised", file = file),
+        FileOutcome::Empty => t!("evidence-empty", file = file),
         FileOutcome::Failed(reason) => t!("evidence-failed", file = file, reason = reason.clone()),
     };
     println!("{}", terminal_safe(&line));
@@ -167,6 +168,7 @@ fn journal_file(case: &Case, author: &str, r: &FileReport) -> Result<()> {
             warnings = *warnings
         ),
         FileOutcome::Unrecognised => t!("journal-evidence-unrecognised", file = file, sha256 = r.sha256.clone()),
+        FileOutcome::Empty => t!("journal-evidence-empty", file = file, sha256 = r.sha256.clone()),
         FileOutcome::Failed(reason) => t!("evidence-failed", file = file, reason = reason.clone()),
         FileOutcome::AlreadyImported => return Ok(()),
     };

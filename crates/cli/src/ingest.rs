@@ -39,6 +39,8 @@ pub enum FileOutcome {
     AlreadyImported,
     /// Registered, but the format was not recognised.
     Unrecognised,
+    /// Registered; an export with no record at all (`{"value":[]}`, `[]`, blank).
+    Empty,
     /// Registered, parsing failed part-way (the error says why).
     Failed(String),
 }
@@ -113,9 +115,11 @@ pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, qu
     let Some(format) = mailcase_sources::sniff_file(&stored).with_context(|| shown.clone())? else {
         // Recorded as complete with no event: re-adding it is a no-op, and the
         // registry shows it as unrecognised.
-        case.set_evidence_format(id, UNRECOGNISED)?;
+        let empty = is_empty_export(&stored);
+        case.set_evidence_format(id, if empty { EMPTY } else { UNRECOGNISED })?;
         case.finish_evidence(id, ImportCounts::default())?;
-        return Ok(FileReport { path: path.to_owned(), evidence_id: id, sha256, outcome: FileOutcome::Unrecognised });
+        let outcome = if empty { FileOutcome::Empty } else { FileOutcome::Unrecognised };
+        return Ok(FileReport { path: path.to_owned(), evidence_id: id, sha256, outcome });
     };
     case.set_evidence_format(id, format.id())?;
     case.begin_import(id)?;
@@ -131,6 +135,33 @@ pub fn import_file(case: &Case, path: &Path, copy: bool, enricher: &Enricher, qu
 
 /// The format recorded for files no parser recognised.
 pub const UNRECOGNISED: &str = "unrecognised";
+/// The format recorded for exports that hold no record.
+pub const EMPTY: &str = "empty";
+
+/// Whether a small file is an export with no record: blank, `[]`, or a JSON
+/// object whose only content is empty arrays (`{"value": []}`, `{"items": []}`).
+fn is_empty_export(path: &Path) -> bool {
+    const SMALL: u64 = 4096;
+    if std::fs::metadata(path).map(|m| m.len() > SMALL).unwrap_or(true) {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() {
+        return true;
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(a)) => a.is_empty(),
+        Ok(serde_json::Value::Object(o)) => {
+            // Metadata scalars (`@odata.context`) beside empty record arrays.
+            let mut arrays = o.values().filter(|v| v.is_array()).peekable();
+            arrays.peek().is_some()
+                && arrays.all(|v| v.as_array().is_some_and(Vec::is_empty))
+                && !o.values().any(serde_json::Value::is_object)
+        }
+        _ => false,
+    }
+}
 
 fn evidence_sha(case: &Case, id: i64) -> Result<String> {
     Ok(case.evidence(id)?.sha256)
@@ -246,6 +277,25 @@ mod tests {
         let mut e = Event::new(EvidenceRef { evidence: 1, record: 1 }, chrono::Utc::now(), SourceKind::ExoMessageTrace, action, RawRecord("{}".into()));
         e.account = mailcase_model::Account::new(sender);
         e
+    }
+
+    #[test]
+    fn empty_exports_are_told_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("{\"value\": []}", true),
+            ("[]", true),
+            ("  \n", true),
+            ("{\"@odata.context\": \"x\", \"value\": []}", true),
+            ("{\"value\": [{\"a\": 1}]}", false),
+            ("hello", false),
+            ("{\"a\": 1}", false),
+        ];
+        for (i, (text, empty)) in cases.iter().enumerate() {
+            let p = dir.path().join(format!("{i}.json"));
+            std::fs::write(&p, text).unwrap();
+            assert_eq!(is_empty_export(&p), *empty, "{text}");
+        }
     }
 
     #[test]

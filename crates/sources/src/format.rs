@@ -275,7 +275,8 @@ fn sniff_text_log(text: &str) -> Option<Format> {
     if let Some(format) = crate::exchange_tracking::sniff_format(text) {
         return Some(format);
     }
-    let checks: [(fn(&str) -> bool, Format); 8] = [
+    type Sniffer = fn(&str) -> bool;
+    let checks: [(Sniffer, Format); 8] = [
         (crate::exchange_iis::sniff, Format::ExchangeIisW3c),
         (crate::exchange_http_proxy::sniff, Format::ExchangeHttpProxyCsv),
         (crate::zimbra::sniff_audit, Format::ZimbraAuditLog),

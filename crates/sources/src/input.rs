@@ -617,10 +617,10 @@ where
             Piece::Chunk { buffer, len, first_line, lines, last } => {
                 let give_back = give_back.clone();
                 let chunk_header = header.clone();
-                if matches!(parser, Parser::Line(_)) {
-                    if let Some(h) = last_directive(buffer.get(..len).unwrap_or_default()) {
-                        header = Some(h);
-                    }
+                if matches!(parser, Parser::Line(_))
+                    && let Some(h) = last_directive(buffer.get(..len).unwrap_or_default())
+                {
+                    header = Some(h);
                 }
                 rayon::spawn(move || {
                     let bytes = buffer.get(..len).unwrap_or_default();
