@@ -226,6 +226,19 @@ fn one_session_from_two_networks_is_replay() {
 }
 
 #[test]
+fn replay_between_two_networks_of_the_usual_country_is_only_worth_a_look() {
+    const FR_MOBILE: (&str, &str, u32, &str) = ("87.88.1.1", "FR", 5410, "Bouygues Telecom SA");
+    let mut f = Feed::new();
+    f.history(A);
+    let start = 11 * 1440;
+    f.sign_in(start, A, FR_HOME).client.session_id = Some("s-2".into());
+    f.sign_in(start + 10, A, FR_MOBILE).client.session_id = Some("s-2".into());
+    let r = one(&f.run(), "mc-token-replay").clone();
+    assert_eq!(r.severity, Severity::Medium);
+    assert_eq!(r.confidence, mailcase_model::Confidence::Low);
+}
+
+#[test]
 fn same_network_or_late_reuse_is_not_replay() {
     let mut f = Feed::new();
     f.sign_in(0, A, FR_HOME).client.session_id = Some("s-1".into());

@@ -22,6 +22,7 @@ const MAX_USES: usize = 8;
 struct Use {
     time: DateTime<Utc>,
     asn: u32,
+    country: Option<String>,
     event: EventId,
     place: String,
 }
@@ -68,21 +69,28 @@ pub(crate) fn check(state: &mut AccountState, account: &Account, event: &Event, 
     if uses.len() >= MAX_USES {
         uses.remove(0);
     }
-    uses.push(Use { time: event.time, asn, event: event.id, place: view.describe() });
+    uses.push(Use { time: event.time, asn, country: view.country.clone(), event: event.id, place: view.describe() });
     let Some(prev) = other else { return };
+    // Both networks in countries the account signs in from (an office and a phone
+    // carrier, say): worth a look, not proof; it does not start a chain.
+    let at_home = learned
+        && [prev.country.as_deref(), view.country.as_deref()]
+            .iter()
+            .all(|c| c.is_some_and(|c| state.baseline.knows_country(c)));
     let minutes = (event.time - prev.time).num_minutes();
     let text = Localized::new(
         format!("Session {session} of {account} was used from {} and, {minutes} minutes later, from {}: another network. A session stolen by a phishing proxy or an information stealer is replayed this way.", prev.place, view.describe()),
         format!("La session {session} de {account} a été utilisée depuis {} puis, {minutes} minutes plus tard, depuis {} : un autre réseau. C'est ainsi qu'est rejouée une session volée par un proxy d'hameçonnage ou un voleur d'informations.", prev.place, view.describe()),
     );
-    let mut d = Draft::new("mc-token-replay", Some(account.clone()), session, (Severity::High, Confidence::High), text);
+    let level = if at_home { (Severity::Medium, Confidence::Low) } else { (Severity::High, Confidence::High) };
+    let mut d = Draft::new("mc-token-replay", Some(account.clone()), session, level, text);
     d.merge = Merge::Always;
     d.events = vec![(prev.event, prev.time), (event.id, event.time)];
     d.indicators = net_indicators(view);
     d.indicators.push(mailcase_model::Indicator { kind: mailcase_model::IndicatorKind::SessionId, value: session.to_owned() });
     ctx.out.push(d);
     // Only a sign-in is a "suspicious sign-in" for the chains, which cite it.
-    if !matches!(event.action, mailcase_model::Action::SignIn(_)) {
+    if at_home || !matches!(event.action, mailcase_model::Action::SignIn(_)) {
         return;
     }
     let why = Localized::new("session replayed from another network", "session rejouée depuis un autre réseau");
