@@ -6,14 +6,18 @@
 //! `cargo bench -p mailcase-detect --bench detect -- [MB]` (default 100 MB of evidence).
 //! Prints events/s and MB/s of raw records.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
+
+#[path = "../tests/common/sample_events.rs"]
+mod sample_events;
 
 use mailcase_detect::analytics::{Analytics, AnalyticsConfig};
 use mailcase_detect::sigma::{RuleMatch, RuleSet};
 use mailcase_model::Event;
 use mailcase_sample::{SampleOptions, generate};
 use rayon::prelude::*;
+use sample_events::read_sample;
 
 fn main() {
     let mb: u64 = std::env::args().skip(1).find(|a| !a.starts_with("--")).and_then(|a| a.parse().ok()).unwrap_or(100);
@@ -75,22 +79,3 @@ fn mb_of(bytes: usize) -> f64 {
     bytes as f64 / (1 << 20) as f64
 }
 
-fn read_sample(dir: &Path) -> Vec<Event> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("sample directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n != "ground-truth.json"))
-        .collect();
-    paths.sort();
-    let mut events = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let Some(format) = mailcase_sources::sniff_file(path).expect("sniff") else { continue };
-        mailcase_sources::read_file(path, format, i as i64 + 1, |batch| {
-            events.extend(batch.events);
-            Ok(())
-        })
-        .expect("read");
-    }
-    events.sort_by_key(|e| (e.time, e.id));
-    events
-}

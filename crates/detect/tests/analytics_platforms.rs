@@ -6,64 +6,24 @@
 //! attacker's and the aggregator's addresses get their AS and country, every other
 //! public address is taken as a French residential network (AS3215).
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::path::Path;
+mod common;
+
+use common::sample_events::{Known, enrich, know, read_sample};
 
 use mailcase_detect::analytics::{Analytics, AnalyticsConfig};
 use mailcase_detect::verdict::verdicts;
-use mailcase_model::{Account, Event, Finding, Geo, NetClass, Verdict, VerdictLevel};
+use mailcase_model::{Account, Finding, Verdict, VerdictLevel};
 use mailcase_sample::{Aggregator, AttackerIp, Platform, SampleOptions, SampleTruth, generate_any};
 
-type Known = HashMap<IpAddr, (String, u32, String)>;
-
 fn known(attacker: &[AttackerIp], aggregator: &Aggregator) -> Known {
-    let mut known = HashMap::new();
+    let mut known = Known::new();
     for ip in attacker {
-        if let Ok(addr) = ip.ip.parse() {
-            known.insert(addr, (ip.country.clone(), ip.asn, ip.as_org.clone()));
-        }
+        know(&mut known, &ip.ip, &ip.country, ip.asn, &ip.as_org);
     }
     for ip in &aggregator.ips {
-        if let Ok(addr) = ip.parse() {
-            known.insert(addr, (aggregator.country.clone(), aggregator.asn, aggregator.as_org.clone()));
-        }
+        know(&mut known, ip, &aggregator.country, aggregator.asn, &aggregator.as_org);
     }
     known
-}
-
-fn enrich(event: &mut Event, known: &Known) {
-    let Some(ip) = event.client.ip else { return };
-    let private = match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback(),
-    };
-    let (country, asn, org) = known.get(&ip).cloned().unwrap_or_else(|| ("FR".to_owned(), 3215, "Orange S.A.".to_owned()));
-    event.geo = Some(if private {
-        Geo { net_class: NetClass::Private, ..Geo::default() }
-    } else {
-        Geo { country: Some(country), asn: Some(asn), as_org: Some(org), net_class: NetClass::Public }
-    });
-}
-
-fn read_sample(dir: &Path) -> Vec<Event> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("sample directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n != "ground-truth.json"))
-        .collect();
-    paths.sort();
-    let mut events = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let Some(format) = mailcase_sources::sniff_file(path).expect("sniff") else { continue };
-        mailcase_sources::read_file(path, format, i as i64 + 1, |batch| {
-            events.extend(batch.events);
-            Ok(())
-        })
-        .expect("read");
-    }
-    events.sort_by_key(|e| (e.time, e.id));
-    events
 }
 
 struct Run {

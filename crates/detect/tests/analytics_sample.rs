@@ -7,68 +7,25 @@
 //! every other public address is taken as a French residential network (AS3215), which
 //! is what the sample draws them from.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::path::Path;
+mod common;
+
+use common::sample_events::{Known, enrich, know, read_sample};
 
 use mailcase_detect::analytics::{Analytics, AnalyticsConfig};
 use mailcase_detect::verdict::{indicators, verdicts};
-use mailcase_model::{Account, Event, Finding, Geo, IndicatorKind, NetClass, VerdictLevel};
+use mailcase_model::{Account, Finding, IndicatorKind, VerdictLevel};
 use mailcase_sample::{GroundTruth, SampleOptions, generate};
 
-type Known = HashMap<IpAddr, (String, u32, String)>;
-
 fn known_networks(truth: &GroundTruth) -> Known {
-    let mut known = HashMap::new();
+    let mut known = Known::new();
     for ip in &truth.attacker.ips {
-        if let Ok(addr) = ip.ip.parse() {
-            known.insert(addr, (ip.country.clone(), ip.asn, ip.as_org.clone()));
-        }
+        know(&mut known, &ip.ip, &ip.country, ip.asn, &ip.as_org);
     }
-    for ip in &truth.aggregator.ips {
-        if let Ok(addr) = ip.parse() {
-            let a = &truth.aggregator;
-            known.insert(addr, (a.country.clone(), a.asn, a.as_org.clone()));
-        }
+    let a = &truth.aggregator;
+    for ip in &a.ips {
+        know(&mut known, ip, &a.country, a.asn, &a.as_org);
     }
     known
-}
-
-fn enrich(event: &mut Event, known: &Known) {
-    let Some(ip) = event.client.ip else { return };
-    let private = match ip {
-        IpAddr::V4(v4) => v4.is_private() || v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback(),
-    };
-    let (country, asn, org) = known
-        .get(&ip)
-        .cloned()
-        .unwrap_or_else(|| ("FR".to_owned(), 3215, "Orange S.A.".to_owned()));
-    event.geo = Some(if private {
-        Geo { net_class: NetClass::Private, ..Geo::default() }
-    } else {
-        Geo { country: Some(country), asn: Some(asn), as_org: Some(org), net_class: NetClass::Public }
-    });
-}
-
-fn read_sample(dir: &Path) -> Vec<Event> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("sample directory")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n != "ground-truth.json"))
-        .collect();
-    paths.sort();
-    let mut events = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
-        let Some(format) = mailcase_sources::sniff_file(path).expect("sniff") else { continue };
-        mailcase_sources::read_file(path, format, i as i64 + 1, |batch| {
-            events.extend(batch.events);
-            Ok(())
-        })
-        .expect("read");
-    }
-    events.sort_by_key(|e| (e.time, e.id));
-    events
 }
 
 struct Run {

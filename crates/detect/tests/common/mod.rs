@@ -1,0 +1,3 @@
+//! Helpers shared by the integration tests (and, by path, the detection bench).
+
+pub mod sample_events;
