@@ -63,7 +63,7 @@ fn list(case: &Case, format: Format) -> Result<()> {
         object.insert("records".into(), json!(e.records));
         object.insert("events".into(), json!(e.events));
         object.insert("warnings".into(), json!(e.warnings));
-        object.insert("imported_at".into(), json!(e.imported_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()));
+        object.insert("imported_at".into(), json!(crate::times::utc(e.imported_at)));
         object.insert("original_path".into(), json!(e.original_path));
         object.insert("stored_path".into(), json!(e.stored_path));
         let values: Vec<Value> = columns.iter().map(|c| object.remove(*c).unwrap_or(Value::Null)).collect();

@@ -12,6 +12,7 @@ use mailcase_model::{Severity, VerdictLevel};
 use crate::Ctx;
 use crate::args::{AccountsArgs, FindingsArgs, Format, IndicatorsArgs, SeverityArg};
 use crate::output::Listing;
+use crate::times::utc;
 
 const FINDING_COLUMNS: [&str; 16] = [
     "id", "severity", "confidence", "rule_id", "source", "title", "explanation", "account", "other_accounts", "first",
@@ -19,16 +20,8 @@ const FINDING_COLUMNS: [&str; 16] = [
 ];
 const FINDING_TABLE: [&str; 7] = ["id", "severity", "account", "first", "title", "event_count", "rule_id"];
 
-/// The current language's code for [`mailcase_model::Localized::get`].
 fn lang() -> &'static str {
-    match crate::i18n::lang() {
-        crate::i18n::Lang::Fr => "fr",
-        crate::i18n::Lang::En => "en",
-    }
-}
-
-fn utc(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::i18n::lang().code()
 }
 
 fn last_run_or_hint(case: &Case) -> Result<bool> {

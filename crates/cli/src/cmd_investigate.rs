@@ -81,13 +81,10 @@ fn open_or_create(ctx: &Ctx, a: &InvestigateArgs) -> Result<(Case, bool)> {
     let mut settings = CaseSettings::new(name);
     settings.org_domains = domains;
     settings.time_zone = zone;
-    settings.language = match crate::i18n::lang() {
-        crate::i18n::Lang::Fr if ctx.lang_forced => Language::Fr,
-        crate::i18n::Lang::En if ctx.lang_forced => Language::En,
-        _ => match crate::i18n::Lang::from_env() {
-            crate::i18n::Lang::Fr => Language::Fr,
-            crate::i18n::Lang::En => Language::En,
-        },
+    let lang = if ctx.lang_forced { crate::i18n::lang() } else { crate::i18n::Lang::from_env() };
+    settings.language = match lang {
+        crate::i18n::Lang::Fr => Language::Fr,
+        crate::i18n::Lang::En => Language::En,
     };
     settings.platforms = vec!["m365".to_owned()];
     let case = Case::create(&a.case, settings).with_context(|| a.case.display().to_string())?;

@@ -69,8 +69,8 @@ fn show(case: &Case, format: Format) -> Result<()> {
     for e in &entries {
         listing.row(&[
             json!(e.seq),
-            json!(e.occurred_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-            json!(e.recorded_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            json!(crate::times::utc(e.occurred_at)),
+            json!(crate::times::utc(e.recorded_at)),
             json!(e.author),
             json!(e.kind.as_str()),
             json!(e.text),

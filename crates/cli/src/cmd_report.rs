@@ -169,7 +169,7 @@ struct Detection {
 }
 
 fn detection_data(case: &Case) -> Result<Detection> {
-    let lang = if crate::i18n::lang() == crate::i18n::Lang::Fr { "fr" } else { "en" };
+    let lang = crate::i18n::lang().code();
     let Some(run) = case.last_detection_run()? else {
         return Ok(Detection { verdicts: vec![], findings: vec![], indicators: vec![], summary: None });
     };

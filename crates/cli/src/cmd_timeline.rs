@@ -74,7 +74,7 @@ fn show(case: &Case, format: Format) -> Result<()> {
             json!(local.format("%H:%M:%S").to_string()),
             json!(zone_name),
             json!(local.format("%:z").to_string()),
-            json!(row.time.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            json!(crate::times::utc(row.time)),
             opt(&row.source),
             opt(&row.actor),
             opt(&row.account),

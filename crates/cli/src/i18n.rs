@@ -19,6 +19,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// `fr` or `en`, as [`mailcase_model::Localized::get`] and the case settings take it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
     /// From a code such as `fr`, `fr_FR.UTF-8`, `en-GB`.
     pub fn from_code(code: &str) -> Option<Lang> {
         let lower = code.trim().to_ascii_lowercase();

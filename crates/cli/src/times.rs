@@ -33,6 +33,11 @@ pub fn parse_user_time(text: &str, tz: Tz) -> Result<DateTime<Utc>> {
         .with_context(|| t!("bad-time", time = s.to_owned()))
 }
 
+/// `2023-09-20T04:05:03Z`: the UTC form of machine-readable output.
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// `2023-09-20 06:05:03 +02:00` in the zone.
 pub fn show(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %:z").to_string()
