@@ -107,6 +107,17 @@ fn sample_evidence() -> &'static Path {
     path
 }
 
+/// The accounts of `accounts --format json` output with this verdict.
+fn accounts_judged<'v>(verdicts: &'v Value, verdict: &str) -> Vec<&'v str> {
+    verdicts
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .filter(|v| v["verdict"] == verdict)
+        .filter_map(|v| v["account"].as_str())
+        .collect()
+}
+
 fn ground_truth() -> Value {
     let text = std::fs::read_to_string(sample_evidence().join("ground-truth.json")).expect("ground truth");
     serde_json::from_str(&text).expect("ground truth JSON")
@@ -432,13 +443,7 @@ fn the_sample_story_is_found_and_nobody_else_is_called_compromised() {
     ]);
     assert!(out.contains("COMPROMISED"), "{out}");
     let verdicts = h.json(&["accounts", "--case", case.to_str().unwrap(), "--format", "json"]);
-    let compromised: Vec<&str> = verdicts
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| v["verdict"] == "compromised")
-        .map(|v| v["account"].as_str().unwrap())
-        .collect();
+    let compromised = accounts_judged(&verdicts, "compromised");
     let victims: Vec<&str> = truth["victims"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
     assert_eq!(compromised, victims, "exactly the victims are compromised");
     // The aggregator user is flagged for policy, not as compromised.
@@ -461,13 +466,7 @@ fn the_sample_story_is_found_and_nobody_else_is_called_compromised() {
         let sigmahq = shared.join("sigmahq_cloud/rules");
         h.ok(&["--quiet", "hunt", "--case", case.to_str().unwrap(), "--rules", sigmahq.to_str().unwrap()]);
         let verdicts = h.json(&["accounts", "--case", case.to_str().unwrap(), "--format", "json"]);
-        let again: Vec<&str> = verdicts
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|v| v["verdict"] == "compromised")
-            .map(|v| v["account"].as_str().unwrap())
-            .collect();
+        let again = accounts_judged(&verdicts, "compromised");
         assert_eq!(again, victims, "public rules do not add compromised accounts");
     }
     // The report has the verdicts.
@@ -510,13 +509,7 @@ fn the_dovecot_sample_tells_the_attacker_from_the_aggregator() {
     let agg_rules: Vec<&str> = agg_findings.as_array().unwrap().iter().map(|f| f["rule_id"].as_str().unwrap()).collect();
     assert!(agg_rules.contains(&"mc-imap-aggregator"), "{agg_rules:?}");
     assert!(!agg_rules.iter().any(|r| ["mc-new-country", "mc-impossible-travel", "mc-brute-force-success"].contains(r)), "{agg_rules:?}");
-    let compromised: Vec<&str> = verdicts
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|v| v["verdict"] == "compromised")
-        .map(|v| v["account"].as_str().unwrap())
-        .collect();
+    let compromised = accounts_judged(&verdicts, "compromised");
     assert_eq!(compromised, [victim], "exactly the victim is compromised");
     // The attacker's address is an indicator, the aggregator's are not.
     let indicators = h.json(&["indicators", "--case", case.to_str().unwrap(), "--format", "json"]);
